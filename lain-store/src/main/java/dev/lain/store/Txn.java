@@ -11,6 +11,10 @@ public record Txn(List<Condition> conditions, List<Operation> operations) {
   public Txn {
     conditions = List.copyOf(conditions);
     operations = List.copyOf(operations);
+    // etcd refuses a transaction that writes one key twice; every backend does the same.
+    if (operations.stream().map(Operation::key).distinct().count() != operations.size()) {
+      throw new IllegalArgumentException("a transaction may write each key only once");
+    }
   }
 
   public static Builder when(List<Condition> conditions) {

@@ -1,7 +1,6 @@
 package dev.lain.store;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +30,11 @@ final class Writes {
       }
     }
     long revision = state.revision() + 1;
-    // The last operation on a key wins, as in etcd; events keep the order of the operations.
-    Map<String, Optional<KeyValue>> pending = new HashMap<>();
+    // Txn guarantees each key appears once; events keep the order of the operations.
+    Map<String, Optional<KeyValue>> pending = new LinkedHashMap<>();
     List<WatchEvent> events = new ArrayList<>();
     for (Txn.Operation op : txn.operations()) {
-      Optional<KeyValue> before =
-          pending.containsKey(op.key()) ? pending.get(op.key()) : state.current(op.key());
+      Optional<KeyValue> before = state.current(op.key());
       switch (op) {
         case Txn.Put put -> {
           KeyValue kv =
