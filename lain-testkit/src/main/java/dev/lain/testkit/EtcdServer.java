@@ -1,0 +1,392 @@
+package dev.lain.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real single-member etcd on 127.0.0.1 for tests, on free random ports with a temporary data
+ * directory. Its log goes to {@code etcd.log} in that directory, never to the test output; when it
+ * does not come up, the failure shows the end of that log.
+ *
+ * <p>{@link #shared()} serves every test of a JVM that can share one etcd (tests keep to their own
+ * key prefixes); {@link #startPrivate()} gives a test its own etcd to stop, kill and restart.
+ */
+public final class EtcdServer implements AutoCloseable {
+  /** What to tell someone whose machine has no etcd. */
+  public static final String INSTALL_HINT = "apt-get install etcd-server etcd-client";
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration ETCDCTL_TIMEOUT = Duration.ofSeconds(30);
+  private static final int LOG_TAIL_LINES = 40;
+  private static final Set<EtcdServer> LIVE = ConcurrentHashMap.newKeySet();
+  private static EtcdServer shared;
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("etcd-test-server-cleanup")
+                .unstarted(
+                    () -> {
+                      for (EtcdServer server : List.copyOf(LIVE)) {
+                        try {
+                          server.close();
+                        } catch (RuntimeException e) {
+                          System.err.println("cannot clean up " + server + ": " + e);
+                        }
+                      }
+                    }));
+  }
+
+  private final Path etcd;
+  private final Path dir;
+  private final int clientPort;
+  private final int peerPort;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .proxy(HttpClient.Builder.NO_PROXY)
+          .connectTimeout(Duration.ofSeconds(1))
+          .build();
+  private Process process;
+  private boolean closed;
+
+  private EtcdServer(Path etcd, Path dir, int clientPort, int peerPort) {
+    this.etcd = etcd;
+    this.dir = dir;
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+  }
+
+  /** The etcd shared by this JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized EtcdServer shared() {
+    Path binary = RequiredServices.require("etcd", INSTALL_HINT);
+    if (shared == null || shared.closed) {
+      shared = launch(binary);
+    }
+    return shared;
+  }
+
+  /** A new etcd of the caller's own, which the caller closes. */
+  public static EtcdServer startPrivate() {
+    return launch(RequiredServices.require("etcd", INSTALL_HINT));
+  }
+
+  private static EtcdServer launch(Path binary) {
+    // Another process may take a port between our probe and etcd's bind: then try other ports.
+    for (int attempt = 1; ; attempt++) {
+      int[] ports = freePorts(2);
+      EtcdServer server = new EtcdServer(binary, newDataDir(), ports[0], ports[1]);
+      LIVE.add(server);
+      try {
+        server.start();
+        return server;
+      } catch (IllegalStateException e) {
+        boolean portTaken = server.logTail().contains("address already in use");
+        server.close();
+        if (!portTaken || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The store URL of this etcd: {@code etcd://127.0.0.1:<port>}. */
+  public String url() {
+    return "etcd://127.0.0.1:" + clientPort;
+  }
+
+  /** The client endpoint: {@code http://127.0.0.1:<port>}. */
+  public String clientEndpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  public int clientPort() {
+    return clientPort;
+  }
+
+  /** The directory holding etcd's data ({@code data/}) and log ({@code etcd.log}). */
+  public Path directory() {
+    return dir;
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Starts etcd (again) with the same ports and data, and waits until it reports healthy.
+   *
+   * @throws IllegalStateException with the end of etcd's log if it is not healthy within 20 s
+   */
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException("this etcd was closed");
+    }
+    if (isRunning()) {
+      return;
+    }
+    String client = clientEndpoint();
+    String peer = "http://127.0.0.1:" + peerPort;
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            etcd.toString(),
+            "--name=lain-test",
+            "--data-dir=" + dir.resolve("data"),
+            "--listen-client-urls=" + client,
+            "--advertise-client-urls=" + client,
+            "--listen-peer-urls=" + peer,
+            "--initial-advertise-peer-urls=" + peer,
+            "--initial-cluster=lain-test=" + peer,
+            "--initial-cluster-state=new",
+            "--logger=zap",
+            "--log-level=info");
+    // Settings from the environment (ETCD_*) would override ours.
+    builder.environment().keySet().removeIf(name -> name.startsWith("ETCD"));
+    builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + etcd, e);
+    }
+    awaitHealthy();
+  }
+
+  /** Stops etcd with SIGTERM and waits for it to exit (SIGKILL if it takes longer than 15 s). */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!waitForExit(STOP_TIMEOUT)) {
+      process.destroyForcibly();
+      waitForExit(STOP_TIMEOUT);
+    }
+    process = null;
+  }
+
+  /** Kills etcd with SIGKILL, as a crash would, and waits for it to be gone. */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    waitForExit(STOP_TIMEOUT);
+    process = null;
+  }
+
+  /** Stops etcd and deletes its data directory. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stop();
+    LIVE.remove(this);
+    deleteRecursively(dir);
+  }
+
+  /**
+   * Runs {@code ETCDCTL_API=3 etcdctl --endpoints=<this etcd> args...} and returns its standard
+   * output.
+   *
+   * @throws IllegalStateException with etcdctl's standard error if it exits with a failure
+   */
+  public String etcdctl(String... args) {
+    Path etcdctl = RequiredServices.require("etcdctl", INSTALL_HINT);
+    List<String> command = new ArrayList<>();
+    command.add(etcdctl.toString());
+    command.add("--endpoints=" + clientEndpoint());
+    command.addAll(List.of(args));
+    Path stderr = null;
+    try {
+      stderr = Files.createTempFile(dir, "etcdctl-", ".err");
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().keySet().removeIf(name -> name.startsWith("ETCDCTL"));
+      builder.environment().put("ETCDCTL_API", "3");
+      builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      builder.redirectError(stderr.toFile());
+      Process etcdctlProcess = builder.start();
+      byte[] out;
+      try (InputStream stdout = etcdctlProcess.getInputStream()) {
+        out = stdout.readAllBytes();
+      }
+      if (!etcdctlProcess.waitFor(ETCDCTL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        etcdctlProcess.destroyForcibly();
+        throw new IllegalStateException("etcdctl " + String.join(" ", args) + " timed out");
+      }
+      if (etcdctlProcess.exitValue() != 0) {
+        throw new IllegalStateException(
+            "etcdctl "
+                + String.join(" ", args)
+                + " exited with "
+                + etcdctlProcess.exitValue()
+                + ": "
+                + Files.readString(stderr).strip());
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + etcdctl, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running etcdctl", e);
+    } finally {
+      if (stderr != null) {
+        try {
+          Files.deleteIfExists(stderr);
+        } catch (IOException e) {
+          // A leftover file in the data directory does no harm.
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "etcd at " + clientEndpoint() + " (" + dir + ")";
+  }
+
+  private void awaitHealthy() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create(clientEndpoint() + "/health"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "etcd exited with status " + process.exitValue() + " while starting:\n" + logTail());
+      }
+      try {
+        HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200 && response.body().contains("\"true\"")) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IllegalStateException("interrupted while waiting for etcd", e);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IllegalStateException("interrupted while waiting for etcd", e);
+      }
+    }
+    process.destroyForcibly();
+    waitForExit(STOP_TIMEOUT);
+    throw new IllegalStateException(
+        "etcd at "
+            + clientEndpoint()
+            + " did not become healthy within "
+            + START_TIMEOUT.toSeconds()
+            + " s (last: "
+            + last
+            + "):\n"
+            + logTail());
+  }
+
+  private boolean waitForExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  private Path logFile() {
+    return dir.resolve("etcd.log");
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // The port was found; closing a probe socket cannot lose it.
+        }
+      }
+    }
+  }
+
+  private static Path newDataDir() {
+    // Under the module's target/ when run by Maven, so `mvn clean` removes anything left behind.
+    String buildDir = System.getenv("LAIN_TEST_BUILD_DIR");
+    Path base =
+        buildDir != null && Files.isDirectory(Path.of(buildDir))
+            ? Path.of(buildDir)
+            : Path.of(System.getProperty("java.io.tmpdir"));
+    try {
+      return Files.createTempDirectory(base, "etcd-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a data directory under " + base, e);
+    }
+  }
+
+  private static java.io.File nullDevice() {
+    return new java.io.File("/dev/null");
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}
