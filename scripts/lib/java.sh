@@ -30,4 +30,12 @@ lain_select_java() {
   fi
   export JAVA_HOME=$best
   LAIN_JAVA=$best/bin/java
+  LAIN_JAVA_MAJOR=$(lain_java_major "$best")
+}
+
+# For Maven runs: JDK 24+ warns loudly about Maven's own use of sun.misc.Unsafe; silence just that.
+lain_maven_opts() {
+  if [ "${LAIN_JAVA_MAJOR:-0}" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
 }

@@ -1,0 +1,111 @@
+package dev.lain.daemon;
+
+import dev.lain.store.Store;
+import dev.lain.store.StoreException;
+import dev.lain.store.Stores;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code laind}: the entry point of LAIN's daemons. The master, agent and router roles arrive as
+ * subcommands with the issues that build them; today it checks its configuration and its store.
+ */
+@Command(
+    name = "laind",
+    mixinStandardHelpOptions = true,
+    versionProvider = LaindCommand.VersionProvider.class,
+    description = "Run LAIN's cluster daemons.",
+    subcommands = {LaindCommand.CheckStoreCommand.class})
+public final class LaindCommand implements Callable<Integer> {
+  private final Map<String, String> env;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--store",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "The cluster store: memory:, embedded:/path/store.db or etcd://host:port[,host:port]."
+              + " Default: $LAIN_STORE, else "
+              + Stores.DEFAULT_URL
+              + ".")
+  String store;
+
+  @Option(names = "--print-config", description = "Print the merged configuration and exit.")
+  boolean printConfig;
+
+  public LaindCommand(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+  }
+
+  public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new LaindCommand(env, out, err));
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    int code = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  DaemonConfig config() {
+    return DaemonConfig.merge(store, env.get("LAIN_STORE"));
+  }
+
+  @Override
+  public Integer call() {
+    if (printConfig) {
+      out.println(config().describe());
+      return 0;
+    }
+    spec.commandLine().usage(err);
+    return 2;
+  }
+
+  /** {@code laind check-store}: opens the configured store and reports its backend and revision. */
+  @Command(
+      name = "check-store",
+      description = "Open the configured store, report its backend and revision, and exit.")
+  static final class CheckStoreCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand LaindCommand laind;
+
+    @Override
+    public Integer call() {
+      DaemonConfig config = laind.config();
+      try (Store store = Stores.open(config.storeUrl())) {
+        laind.out.println(
+            "store "
+                + config.storeUrl()
+                + ": "
+                + store.backend()
+                + ", revision "
+                + store.revision());
+        return 0;
+      } catch (StoreException e) {
+        laind.err.println("error: store " + config.storeUrl() + ": " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      Package pkg = LaindCommand.class.getPackage();
+      String version = pkg.getImplementationVersion();
+      return new String[] {"laind " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
