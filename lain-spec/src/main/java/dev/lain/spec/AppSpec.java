@@ -1,0 +1,128 @@
+package dev.lain.spec;
+
+import dev.lain.model.ClusterDomains;
+import dev.lain.model.DnsNames;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A validated, normalised lain.yaml. Produced by {@link LainYaml#validate}; the derived values (pod
+ * group names, app domain, effective mountpoints) are pure functions of it.
+ *
+ * @param giturl normalised as console does ({@code .git} stripped, {@code http://} added when there
+ *     is no scheme); {@code ""} when not written
+ * @param release empty when the build image is re-tagged as the release image
+ * @param useServices service app to the service names this app uses, in document order
+ * @param useResources resource app to what this app uses of it, in document order
+ * @param notifications the {@code notify} section
+ * @param procs in document order; a {@code service.<name>} key yields its worker, then its portal
+ */
+public record AppSpec(
+    String appname,
+    String giturl,
+    AppType apptype,
+    BuildSpec build,
+    Optional<ReleaseSpec> release,
+    Optional<TestSpec> test,
+    Map<String, List<String>> useServices,
+    Map<String, ResourceUse> useResources,
+    NotifySpec notifications,
+    List<ProcSpec> procs) {
+
+  public AppSpec {
+    Objects.requireNonNull(appname, "appname");
+    Objects.requireNonNull(giturl, "giturl");
+    Objects.requireNonNull(apptype, "apptype");
+    Objects.requireNonNull(build, "build");
+    Objects.requireNonNull(release, "release");
+    Objects.requireNonNull(test, "test");
+    Map<String, List<String>> services = new LinkedHashMap<>();
+    useServices.forEach((app, names) -> services.put(app, List.copyOf(names)));
+    useServices = Copies.orderedMap(services);
+    useResources = Copies.orderedMap(useResources);
+    Objects.requireNonNull(notifications, "notifications");
+    procs = List.copyOf(procs);
+    Names.appnameProblem(appname)
+        .ifPresent(
+            p -> {
+              throw new IllegalArgumentException("appname '" + appname + "' " + p);
+            });
+    Set<String> names = new HashSet<>();
+    for (ProcSpec proc : procs) {
+      if (!names.add(proc.name())) {
+        throw new IllegalArgumentException("duplicate proc name: " + proc.name());
+      }
+    }
+  }
+
+  /** The proc called {@code name}. */
+  public Optional<ProcSpec> proc(String name) {
+    return procs.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The app name's dot-separated parts reversed: {@code hello} stays {@code hello}, the resource
+   * instance {@code resource.redis.myapp} becomes {@code myapp.redis.resource}.
+   */
+  public String appdomain() {
+    return appdomainOf(appname);
+  }
+
+  static String appdomainOf(String appname) {
+    List<String> parts = new ArrayList<>(List.of(appname.split("\\.")));
+    Collections.reverse(parts);
+    return String.join(".", parts);
+  }
+
+  /** {@code <appname>.<type>.<procname>}, e.g. {@code hello.web.web}. */
+  public String podGroupName(ProcSpec proc) {
+    return appname + "." + proc.type().word() + "." + proc.name();
+  }
+
+  /**
+   * Where the web proc named {@code web} is reachable without declaring anything: {@code
+   * <appdomain>.<d>} for each cluster domain, then {@code <appdomain>.lain}.
+   */
+  public List<Mountpoint> defaultMountpoints(ClusterDomains domains) {
+    LinkedHashSet<String> hosts = new LinkedHashSet<>();
+    for (String domain : domains.all()) {
+      hosts.add(DnsNames.normalize(appdomain() + "." + domain));
+    }
+    hosts.add(DnsNames.normalize(appdomain() + "." + ClusterDomains.LAIN));
+    return hosts.stream().map(h -> new Mountpoint(h, "")).toList();
+  }
+
+  /**
+   * The mountpoints webrouter serves for {@code proc} in a cluster with {@code domains}: none for
+   * procs that are not web procs; for the proc named {@code web}, its declared mountpoints (each
+   * relative one expanded under every default mountpoint) followed by the default mountpoints; for
+   * other web procs exactly their declared (absolute) mountpoints. Repeats are dropped.
+   */
+  public List<Mountpoint> mountpoints(ProcSpec proc, ClusterDomains domains) {
+    if (proc.type() != ProcType.WEB) {
+      return List.of();
+    }
+    List<Mountpoint> defaults = proc.name().equals("web") ? defaultMountpoints(domains) : List.of();
+    LinkedHashSet<Mountpoint> result = new LinkedHashSet<>();
+    for (DeclaredMountpoint declared : proc.mountpoints()) {
+      switch (declared) {
+        case DeclaredMountpoint.Absolute absolute -> result.add(absolute.mountpoint());
+        case DeclaredMountpoint.Relative relative -> {
+          for (Mountpoint base : defaults) {
+            result.add(new Mountpoint(base.host(), base.path() + relative.path()));
+          }
+        }
+      }
+    }
+    result.addAll(defaults);
+    return List.copyOf(result);
+  }
+}

@@ -1,0 +1,7 @@
+package dev.lain.spec;
+
+/** {@code backup_full} or {@code backup_increment}. */
+public enum BackupMode {
+  FULL,
+  INCREMENT
+}

@@ -1,0 +1,7 @@
+package dev.lain.spec;
+
+/** Transport protocol of a port. */
+public enum Protocol {
+  TCP,
+  UDP
+}

@@ -1,0 +1,110 @@
+package dev.lain.spec;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** "did you mean" for unknown keys: the closest allowed key within a small edit distance. */
+final class Suggestions {
+  static final String PROC_KEY_FORMS =
+      "proc keys are web, worker, oneshot, web.<name>, worker.<name>, oneshot.<name>,"
+          + " proc.<name> (with type:), portal.<name> and service.<name>";
+
+  private static final Pattern PROC_LIKE_SEPARATOR =
+      Pattern.compile("(?i)^(web|worker|oneshot|proc|portal|service)[_\\-:/ ]+(.+)$");
+  private static final List<String> PROC_WORDS =
+      List.of("web", "worker", "oneshot", "proc", "portal", "service");
+
+  private Suggestions() {}
+
+  /** The closest of {@code allowed}, if it is close enough to be a likely typo. */
+  static Optional<String> closest(String key, List<String> allowed) {
+    if (key.length() > 64) {
+      return Optional.empty();
+    }
+    int limit = key.length() <= 3 ? 1 : 2;
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : allowed) {
+      int distance = distance(key, candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return bestDistance <= limit ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  /** The message for a key not in {@code allowed}, with a suggestion when one is close. */
+  static String unknownKey(String key, List<String> allowed) {
+    String start = "unknown key " + Describe.quote(key);
+    return closest(key, allowed)
+        .map(s -> start + ", did you mean " + Describe.quote(s) + "?")
+        .orElseGet(() -> start + "; allowed keys: " + String.join(", ", allowed));
+  }
+
+  /**
+   * Top-level unknown keys are mostly procs written in a form LAIN does not know, so those get the
+   * list of proc key forms.
+   */
+  static String unknownTopLevelKey(String key, List<String> allowed) {
+    String start = "unknown key " + Describe.quote(key);
+    Matcher separated = PROC_LIKE_SEPARATOR.matcher(key);
+    if (separated.matches()) {
+      String suggestion = separated.group(1).toLowerCase(Locale.ROOT) + "." + separated.group(2);
+      return start + ", did you mean " + Describe.quote(suggestion) + "? " + PROC_KEY_FORMS;
+    }
+    Optional<String> closest = closest(key, allowed);
+    if (closest.isPresent()) {
+      String hint = PROC_WORDS.contains(closest.get()) ? " " + PROC_KEY_FORMS : "";
+      return start + ", did you mean " + Describe.quote(closest.get()) + "?" + hint;
+    }
+    if (looksLikeProc(key)) {
+      return start + "; " + PROC_KEY_FORMS;
+    }
+    return start
+        + "; top-level keys are "
+        + String.join(", ", allowed.stream().filter(k -> !PROC_WORDS.contains(k)).toList())
+        + ", and "
+        + PROC_KEY_FORMS;
+  }
+
+  private static boolean looksLikeProc(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    if (key.contains(".")) {
+      return true;
+    }
+    for (String word : PROC_WORDS) {
+      if (lower.startsWith(word) || lower.endsWith(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}
