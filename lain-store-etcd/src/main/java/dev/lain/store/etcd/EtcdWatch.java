@@ -64,6 +64,7 @@ final class EtcdWatch implements Watch {
   private boolean ended;
   private int failures;
   private int resumeScheduledFor = -1;
+  private int resumes;
 
   private volatile long lastDelivered;
   private volatile boolean cancelled;
@@ -98,6 +99,13 @@ final class EtcdWatch implements Watch {
   @Override
   public long lastDeliveredRevision() {
     return lastDelivered;
+  }
+
+  /** How often the etcd watch was opened again after a failure (for tests and diagnostics). */
+  int resumes() {
+    synchronized (lock) {
+      return resumes;
+    }
   }
 
   /** Stops deliveries without telling the listener; a call in progress completes. */
@@ -142,6 +150,9 @@ final class EtcdWatch implements Watch {
         return;
       }
       current = ++generation;
+      if (expectedGeneration != 0) {
+        resumes++;
+      }
       old = watcher;
       watcher = null;
       from = lastQueued + 1;
@@ -195,7 +206,9 @@ final class EtcdWatch implements Watch {
 
   private void accept(int gen, WatchResponse response) {
     synchronized (lock) {
-      if (ended || gen != generation) {
+      // Once a generation has failed it is dead to us, even if jetcd resumes it by itself: jetcd
+      // may resume from the revision of its creation rather than of its last event, skipping some.
+      if (ended || gen != generation || gen == resumeScheduledFor) {
         return;
       }
       failures = 0;
