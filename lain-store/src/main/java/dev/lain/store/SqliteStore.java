@@ -281,9 +281,10 @@ public final class SqliteStore implements Store {
     if (closed) {
       return;
     }
+    // Watches end first, so the pump never reads from a closed database.
+    hub.close();
     closed = true;
     housekeeper.interrupt();
-    hub.close();
     lock.lock();
     try {
       closeQuietly(db);

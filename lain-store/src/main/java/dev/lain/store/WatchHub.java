@@ -93,6 +93,9 @@ final class WatchHub implements AutoCloseable {
       try {
         dispatch();
       } catch (RuntimeException e) {
+        if (e instanceof StoreException se && se.code() == StoreException.Code.CLOSED) {
+          return;
+        }
         // A transient read failure (e.g. the database is locked by another process): the watchers
         // keep their positions, so the next round delivers what this one could not.
         log.warn("watch dispatch failed, retrying: {}", e.toString());
