@@ -1,0 +1,37 @@
+package dev.lain.cli.lain;
+
+import dev.lain.cli.CliContext;
+import dev.lain.cli.Commands;
+import dev.lain.cli.ExitCode;
+import dev.lain.cli.Version;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code lain}: the app developer's tool. */
+@Command(
+    name = "lain",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Build, deploy and run apps on a LAIN cluster.",
+    subcommands = {ValidateCommand.class, MetaCommand.class, LainVersionCommand.class})
+public final class LainCommand implements Callable<Integer> {
+  final CliContext context;
+
+  @Spec CommandSpec spec;
+
+  public LainCommand(CliContext context) {
+    this.context = context;
+  }
+
+  public static int run(CliContext context, String... args) {
+    return Commands.run(new LainCommand(context), context, args);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(context.err());
+    return ExitCode.USAGE;
+  }
+}

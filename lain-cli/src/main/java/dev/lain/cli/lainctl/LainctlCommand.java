@@ -1,0 +1,68 @@
+package dev.lain.cli.lainctl;
+
+import dev.lain.cli.CliContext;
+import dev.lain.cli.Commands;
+import dev.lain.cli.ExitCode;
+import dev.lain.cli.Version;
+import dev.lain.store.Store;
+import dev.lain.store.StoreException;
+import dev.lain.store.Stores;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code lainctl}: the operator's tool. */
+@Command(
+    name = "lainctl",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Operate a LAIN cluster.",
+    subcommands = {ConfigCommand.class, LainctlVersionCommand.class})
+public final class LainctlCommand implements Callable<Integer> {
+  final CliContext context;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--store",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "The cluster store: memory:, embedded:/path/store.db or etcd://host:port[,host:port]."
+              + " Default: $LAIN_STORE, else "
+              + Stores.DEFAULT_URL
+              + ".")
+  String store;
+
+  public LainctlCommand(CliContext context) {
+    this.context = context;
+  }
+
+  public static int run(CliContext context, String... args) {
+    return Commands.run(new LainctlCommand(context), context, args);
+  }
+
+  /** The store URL in force: {@code --store}, then {@code LAIN_STORE}, then the default. */
+  String storeUrl() {
+    return Stores.chooseUrl(store, context.env("LAIN_STORE"));
+  }
+
+  /** Opens the store, or says clearly which one could not be opened. */
+  Store openStore() {
+    String url = storeUrl();
+    try {
+      return Stores.open(url);
+    } catch (StoreException e) {
+      throw new StoreException(e.code(), "cannot open the store " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(context.err());
+    return ExitCode.USAGE;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.lain.cli;
+
+import dev.lain.cli.lain.LainCommand;
+import dev.lain.cli.lainctl.LainctlCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** One in-process run of a command: its exit code and what it printed. */
+public record CliRun(int exitCode, String out, String err) {
+
+  public static CliRun lainctl(Map<String, String> env, String... args) {
+    return run(true, env, Path.of("."), args);
+  }
+
+  public static CliRun lain(Path workingDir, String... args) {
+    return run(false, Map.of(), workingDir, args);
+  }
+
+  private static CliRun run(boolean lainctl, Map<String, String> env, Path dir, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CliContext context =
+        new CliContext(
+            env, dir.toAbsolutePath(), new PrintWriter(out, true), new PrintWriter(err, true));
+    int code = lainctl ? LainctlCommand.run(context, args) : LainCommand.run(context, args);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+}
