@@ -261,26 +261,29 @@ final class ManifestReader {
 
   private List<String> keep(YNode node, FieldPath path) {
     List<String> keep = new ArrayList<>();
-    eachText(
+    Read.eachText(
         node,
         path,
+        d,
         "names under /lain/app",
         "a name under /lain/app",
         (item, at, itemPath) ->
-            checked(ContainerPaths.relative(item, ContainerPaths.APP_DIR), item, at, itemPath)
+            Read.checked(
+                    ContainerPaths.relative(item, ContainerPaths.APP_DIR), item, at, itemPath, d)
                 .ifPresent(keep::add));
     return keep;
   }
 
   private List<String> buildVolumes(YNode node, FieldPath path) {
     List<String> volumes = new ArrayList<>();
-    eachText(
+    Read.eachText(
         node,
         path,
+        d,
         "absolute paths",
         "an absolute path",
         (item, at, itemPath) ->
-            checked(ContainerPaths.absolute(item, false), item, at, itemPath)
+            Read.checked(ContainerPaths.absolute(item, false), item, at, itemPath, d)
                 .ifPresent(volumes::add));
     return volumes;
   }
@@ -352,7 +355,7 @@ final class ManifestReader {
 
   private Optional<String> copyPath(YNode node, FieldPath path) {
     return Read.text(node, path, d, "a path")
-        .flatMap(raw -> checked(ContainerPaths.absolute(raw, true), raw, node, path));
+        .flatMap(raw -> Read.checked(ContainerPaths.absolute(raw, true), raw, node, path, d));
   }
 
   private void checkReleaseScriptWithoutBuildVolumes() {
@@ -483,9 +486,10 @@ final class ManifestReader {
 
   private List<String> names(YNode node, FieldPath path, String items, String item) {
     List<String> names = new ArrayList<>();
-    eachText(
+    Read.eachText(
         node,
         path,
+        d,
         items,
         item,
         (name, at, itemPath) -> {
@@ -596,34 +600,6 @@ final class ManifestReader {
   /** {@code KEY=VALUE} items, keys unique: {@code build_arg} here, {@code env} in procs. */
   private Map<String, String> keyValues(YNode node, FieldPath path, String what) {
     return KeyValues.read(node, path, d, what);
-  }
-
-  private interface TextVisitor {
-    void visit(String text, YNode at, FieldPath path);
-  }
-
-  private void eachText(
-      YNode node, FieldPath path, String items, String item, TextVisitor visitor) {
-    Read.list(node, path, d, items)
-        .ifPresent(
-            list -> {
-              for (int i = 0; i < list.size(); i++) {
-                YNode element = list.get(i);
-                FieldPath elementPath = path.index(i);
-                Read.text(element, elementPath, d, item)
-                    .ifPresent(text -> visitor.visit(text, element, elementPath));
-              }
-            });
-  }
-
-  private <T> Optional<T> checked(Checked<T> result, String raw, YNode at, FieldPath path) {
-    return switch (result) {
-      case Checked.Ok<T> ok -> Optional.of(ok.value());
-      case Checked.Bad<T> bad -> {
-        d.violation(path, at, Describe.quote(raw) + " " + bad.problem());
-        yield Optional.empty();
-      }
-    };
   }
 
   private Optional<String> text(YNode node, String key, String expected) {

@@ -4,9 +4,7 @@ import dev.lain.model.DnsNames;
 import dev.lain.spec.YNode.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,25 +50,6 @@ final class ProcReader {
   private static final Set<String> WEB_ONLY_FIELDS =
       Set.of("mountpoint", "https_only", "healthcheck");
   private static final Set<String> PORTAL_ONLY_FIELDS = Set.of("service_name", "allow_clients");
-  private static final List<String> CONTAINER_HEALTHCHECK_KEYS = List.of("cmd", "options");
-  private static final List<String> HEALTHCHECK_OPTION_KEYS =
-      List.of("interval", "timeout", "retries");
-  private static final List<String> CLOUD_VOLUME_KEYS = List.of("type", "dirs");
-  private static final List<String> BACKUP_KINDS = List.of("backup_full", "backup_increment");
-  private static final List<String> BACKUP_KEYS =
-      List.of("schedule", "expire", "pre_run", "post_run");
-
-  private static final Pattern MEMORY = Pattern.compile("^([1-9][0-9]*)([mMgG])$");
-  private static final Pattern PORT_TEXT = Pattern.compile("^([0-9]+)(?::(tcp|udp))?$");
-  private static final Pattern PORT_ATTRIBUTE = Pattern.compile("^type:(tcp|udp)$");
-  private static final Pattern STREAM_PORT =
-      Pattern.compile("^([0-9]+)(?::([0-9]+))?(?:/(tcp|udp))?$");
-  private static final Pattern FILTER =
-      Pattern.compile("^(affinity|constraint):([A-Za-z0-9_.\\-]+)(==|!=)(\\S+)$");
-  private static final Pattern LABEL_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._/\\-]*$");
-  private static final Pattern CRON_FIELD = Pattern.compile("^[0-9A-Za-z*/,\\-]+$");
-  private static final Pattern EXPIRE = Pattern.compile("^[1-9][0-9]*[dhm]$");
-  private static final String RESERVED_LABEL_PREFIX = "cc.bdp.lain.";
   private static final String PORTAL_PREFIX = "portal-";
 
   /** How a proc is written; decides its type and name. */
@@ -118,12 +97,18 @@ final class ProcReader {
 
   private final String appdomain;
   private final Diagnostics d;
+  private final PortFields ports;
+  private final VolumeFields paths;
+  private final ContainerFields container;
   private final Map<String, String> nameOwners = new HashMap<>();
   private final List<ProcSpec> procs = new ArrayList<>();
 
   private ProcReader(String appdomain, Diagnostics d) {
     this.appdomain = appdomain;
     this.d = d;
+    this.ports = new PortFields(d);
+    this.paths = new VolumeFields(d);
+    this.container = new ContainerFields(d);
   }
 
   static List<ProcSpec> readAll(List<KeyedBody> entries, String appdomain, Diagnostics d) {
@@ -297,14 +282,14 @@ final class ProcReader {
     f.value("image")
         .flatMap(n -> Read.text(n, f.path("image"), d, "an image name"))
         .ifPresent(image -> p.image = Optional.of(image));
-    f.value("entrypoint").ifPresent(n -> p.entrypoint = command(n, f.path("entrypoint")));
-    f.value("cmd").ifPresent(n -> p.cmd = command(n, f.path("cmd")));
+    f.value("entrypoint").ifPresent(n -> p.entrypoint = container.command(n, f.path("entrypoint")));
+    f.value("cmd").ifPresent(n -> p.cmd = container.command(n, f.path("cmd")));
     f.value("user")
         .flatMap(n -> Read.text(n, f.path("user"), d, "a user name"))
         .ifPresent(user -> p.user = user);
-    workdir(f).ifPresent(w -> p.workdir = w);
+    container.workdir(f).ifPresent(w -> p.workdir = w);
     f.value("port")
-        .flatMap(n -> port(n, f.path("port")))
+        .flatMap(n -> ports.port(n, f.path("port")))
         .ifPresent(port -> p.port = Optional.of(port));
     if (p.port.isEmpty()) {
       p.port =
@@ -312,7 +297,7 @@ final class ProcReader {
               ? Optional.of(Port.HTTP)
               : service.flatMap(ServiceContext::servicePort);
     }
-    f.value("ports").ifPresent(n -> p.ports = streamPorts(n, f.path("ports")));
+    f.value("ports").ifPresent(n -> p.ports = ports.streamPorts(n, f.path("ports")));
     f.value("num_instances")
         .flatMap(
             n -> Read.integerIn(n, f.path("num_instances"), d, 0, Integer.MAX_VALUE, "0 or more"))
@@ -328,13 +313,15 @@ final class ProcReader {
                     ProcSpec.MAX_CPU,
                     "0.." + ProcSpec.MAX_CPU + " (LAIN's CPU levels)"))
         .ifPresent(v -> p.cpu = v);
-    f.value("memory").flatMap(n -> memory(n, f.path("memory"))).ifPresent(m -> p.memory = m);
+    f.value("memory")
+        .flatMap(n -> container.memory(n, f.path("memory")))
+        .ifPresent(m -> p.memory = m);
     f.value("env").ifPresent(n -> p.env = KeyValues.read(n, f.path("env"), d, "variable"));
-    volumes(f).ifPresent(v -> p.volumes = v);
+    paths.volumes(f).ifPresent(v -> p.volumes = v);
     f.value("cloud_volumes")
-        .flatMap(n -> cloudVolumes(n, f, f.path("cloud_volumes")))
+        .flatMap(n -> paths.cloudVolumes(n, f, f.path("cloud_volumes")))
         .ifPresent(c -> p.cloudVolumes = Optional.of(c));
-    f.value("logs").ifPresent(n -> p.logs = logs(n, f.path("logs")));
+    f.value("logs").ifPresent(n -> p.logs = paths.logs(n, f.path("logs")));
 
     if (type == ProcType.WEB) {
       f.value("mountpoint")
@@ -360,11 +347,12 @@ final class ProcReader {
     }
 
     f.value("container_healthcheck")
-        .flatMap(n -> containerHealthcheck(n, f, f.path("container_healthcheck")))
+        .flatMap(n -> container.containerHealthcheck(n, f, f.path("container_healthcheck")))
         .ifPresent(c -> p.containerHealthcheck = Optional.of(c));
-    f.value("labels").ifPresent(n -> p.labels = labels(n, f.path("labels")));
-    f.value("filters").ifPresent(n -> p.filters = filters(n, f.path("filters")));
-    f.value("secret_files").ifPresent(n -> p.secretFiles = secretFiles(n, f.path("secret_files")));
+    f.value("labels").ifPresent(n -> p.labels = container.labels(n, f.path("labels")));
+    f.value("filters").ifPresent(n -> p.filters = container.filters(n, f.path("filters")));
+    f.value("secret_files")
+        .ifPresent(n -> p.secretFiles = paths.secretFiles(n, f.path("secret_files")));
     f.value("secret_files_bypass")
         .flatMap(n -> Read.bool(n, f.path("secret_files_bypass"), d))
         .ifPresent(v -> p.secretFilesBypass = v);
@@ -372,19 +360,21 @@ final class ProcReader {
         .flatMap(n -> Read.bool(n, f.path("stateful"), d))
         .ifPresent(v -> p.stateful = v);
     f.value("setup_time")
-        .flatMap(n -> clamped(n, f.path("setup_time"), 0, ProcSpec.MAX_SETUP_TIME, "seconds"))
+        .flatMap(
+            n -> container.clamped(n, f.path("setup_time"), 0, ProcSpec.MAX_SETUP_TIME, "seconds"))
         .ifPresent(v -> p.setupTime = v);
     f.value("kill_timeout")
         .flatMap(
             n ->
-                clamped(
+                container.clamped(
                     n,
                     f.path("kill_timeout"),
                     ProcSpec.MIN_KILL_TIMEOUT,
                     ProcSpec.MAX_KILL_TIMEOUT,
                     "seconds"))
         .ifPresent(v -> p.killTimeout = v);
-    f.value("dns_search").ifPresent(n -> p.dnsSearch = dnsSearch(n, f.path("dns_search")));
+    f.value("dns_search")
+        .ifPresent(n -> p.dnsSearch = container.dnsSearch(n, f.path("dns_search")));
 
     if (type == ProcType.PORTAL) {
       p.portal = Optional.of(portalSettings(f, key, keyNode, service));
@@ -402,477 +392,12 @@ final class ProcReader {
     }
   }
 
-  private Optional<String> workdir(MapReader f) {
-    Optional<YNode.Scalar> workdir = f.keyNode("workdir");
-    Optional<YNode.Scalar> workingDir = f.keyNode("working_dir");
-    if (workdir.isPresent() && workingDir.isPresent()) {
-      boolean workdirFirst = workdir.get().at().compareTo(workingDir.get().at()) < 0;
-      String second = workdirFirst ? "working_dir" : "workdir";
-      String first = workdirFirst ? "workdir" : "working_dir";
-      YNode.Scalar at = workdirFirst ? workingDir.get() : workdir.get();
-      d.violation(
-          f.path(second),
-          at,
-          first
-              + " is already given (line "
-              + (workdirFirst ? workdir : workingDir).get().at().line()
-              + "); write only one of workdir and working_dir");
-      return Optional.empty();
-    }
-    String key = workdir.isPresent() ? "workdir" : "working_dir";
-    return f.value(key).flatMap(n -> Read.text(n, f.path(key), d, "a directory"));
-  }
-
-  private Command command(YNode node, FieldPath path) {
-    if (node instanceof YNode.Scalar s && !s.isNull()) {
-      String line = s.text().strip();
-      return new Command.Override(line.isEmpty() ? List.of() : List.of(line.split("\\s+")));
-    }
-    if (node instanceof YNode.Sequence) {
-      return new Command.Override(Read.texts(node, path, d, "arguments", "an argument"));
-    }
-    d.violation(
-        path,
-        node,
-        "must be a command: a string (split on whitespace) or a list of arguments, got "
-            + Describe.node(node));
-    return Command.INHERIT;
-  }
-
-  private Optional<Port> port(YNode node, FieldPath path) {
-    String expected = "a port: 80, \"80:tcp\", \"53:udp\" or {80: [\"type:tcp\"]}";
-    switch (node) {
-      case YNode.Scalar s when s.kind() == YNode.Kind.INTEGER -> {
-        return Read.integerIn(node, path, d, 1, 65535, "1..65535")
-            .map(n -> new Port(n, Protocol.TCP));
-      }
-      case YNode.Scalar s when s.kind() == YNode.Kind.STRING -> {
-        Matcher m = PORT_TEXT.matcher(s.text());
-        if (!m.matches()) {
-          d.violation(path, node, Describe.quote(s.text()) + " must be " + expected);
-          return Optional.empty();
-        }
-        return portNumber(m.group(1), node, path).map(n -> new Port(n, protocol(m.group(2))));
-      }
-      case YNode.Mapping mapping when mapping.entries().size() == 1 -> {
-        YNode.Entry entry = mapping.entries().getFirst();
-        if (!(entry.key() instanceof YNode.Scalar key)) {
-          d.violation(path, entry.key(), "must be " + expected);
-          return Optional.empty();
-        }
-        Optional<Integer> number =
-            PORT_TEXT.matcher(key.text()).matches() && !key.text().contains(":")
-                ? portNumber(key.text(), key, path)
-                : Optional.empty();
-        if (number.isEmpty()) {
-          if (!key.text().matches("[0-9]+")) {
-            d.violation(path, key, Describe.quote(key.text()) + " must be a port number 1..65535");
-          }
-          return Optional.empty();
-        }
-        Protocol protocol = Protocol.TCP;
-        FieldPath attributesPath = path.key(key.text());
-        if (!(entry.value() instanceof YNode.Scalar v && v.isNull())) {
-          List<String> attributes =
-              Read.texts(
-                  entry.value(),
-                  attributesPath,
-                  d,
-                  "\"type:tcp\" or \"type:udp\"",
-                  "\"type:tcp\" or \"type:udp\"");
-          for (int i = 0; i < attributes.size(); i++) {
-            Matcher m = PORT_ATTRIBUTE.matcher(attributes.get(i));
-            if (m.matches()) {
-              protocol = protocol(m.group(1));
-            } else {
-              YNode item = ((YNode.Sequence) entry.value()).items().get(i);
-              d.violation(
-                  attributesPath.index(i),
-                  item,
-                  Describe.quote(attributes.get(i)) + " must be \"type:tcp\" or \"type:udp\"");
-            }
-          }
-        }
-        return Optional.of(new Port(number.get(), protocol));
-      }
-      default -> {
-        d.violation(path, node, "must be " + expected + ", got " + Describe.node(node));
-        return Optional.empty();
-      }
-    }
-  }
-
-  private Optional<Integer> portNumber(String digits, YNode at, FieldPath path) {
-    Optional<Long> value = Read.parseInteger(digits);
-    if (value.isEmpty() || value.get() < 1 || value.get() > 65535) {
-      d.violation(path, at, Describe.quote(digits) + " is not a port: must be 1..65535");
-      return Optional.empty();
-    }
-    return Optional.of(value.get().intValue());
-  }
-
-  private static Protocol protocol(String word) {
-    return word == null ? Protocol.TCP : Protocol.valueOf(word.toUpperCase(Locale.ROOT));
-  }
-
-  private List<StreamPort> streamPorts(YNode node, FieldPath path) {
-    List<StreamPort> result = new ArrayList<>();
-    Optional<MapReader> read =
-        Read.mapping(
-            node,
-            path,
-            node.at(),
-            d,
-            "a mapping of \"<src>[:<dst>][/tcp|udp]\" to settings, e.g. {9501:80/tcp: {}}");
-    if (read.isEmpty()) {
-      return result;
-    }
-    Map<Integer, Integer> sourceLines = new HashMap<>();
-    for (YNode.Entry entry : read.get().entries()) {
-      String spec = MapReader.keyText(entry);
-      FieldPath specPath = path.key(spec);
-      Matcher m = STREAM_PORT.matcher(spec);
-      if (!m.matches()) {
-        d.violation(
-            specPath,
-            entry.key(),
-            Describe.quote(spec) + " must be <src>[:<dst>][/tcp|udp], e.g. 9501:80/tcp");
-        continue;
-      }
-      Optional<Long> source = Read.parseInteger(m.group(1));
-      if (source.isEmpty()
-          || source.get() < StreamPort.MIN_SOURCE
-          || source.get() > StreamPort.MAX_SOURCE) {
-        d.violation(
-            specPath,
-            entry.key(),
-            "source port " + m.group(1) + " is outside streamrouter's range 9500..10000");
-        continue;
-      }
-      int src = source.get().intValue();
-      Integer earlier = sourceLines.putIfAbsent(src, entry.key().at().line());
-      if (earlier != null) {
-        d.violation(
-            specPath,
-            entry.key(),
-            "source port "
-                + src
-                + " is already mapped at line "
-                + earlier
-                + "; each source port once");
-        continue;
-      }
-      int dst = src;
-      if (m.group(2) != null) {
-        Optional<Integer> destination = portNumber(m.group(2), entry.key(), specPath);
-        if (destination.isEmpty()) {
-          continue;
-        }
-        dst = destination.get();
-      }
-      Map<String, String> attributes =
-          streamPortAttributes(entry.value(), specPath, entry.key().at());
-      result.add(new StreamPort(src, dst, protocol(m.group(3)), attributes));
-    }
-    return result;
-  }
-
-  private Map<String, String> streamPortAttributes(YNode node, FieldPath path, Position owner) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    Read.mapping(node, path, owner, d, "a mapping of settings (or empty)")
-        .ifPresent(
-            settings -> {
-              for (YNode.Entry entry : settings.entries()) {
-                String key = MapReader.keyText(entry);
-                Read.text(entry.value(), settings.path(key), d, "a plain value")
-                    .ifPresent(v -> attributes.put(key, v));
-              }
-            });
-    return attributes;
-  }
-
-  private Optional<Memory> memory(YNode node, FieldPath path) {
-    Optional<String> text = Read.text(node, path, d, "a size like 256m or 1g");
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    Matcher m = MEMORY.matcher(text.get());
-    if (!m.matches()) {
-      d.violation(
-          path, node, Describe.quote(text.get()) + " must match <n>[mMgG], e.g. 256m or 1g");
-      return Optional.empty();
-    }
-    Optional<Long> amount = Read.parseInteger(m.group(1));
-    int shift = m.group(2).equalsIgnoreCase("g") ? 30 : 20;
-    if (amount.isEmpty() || amount.get() > (Long.MAX_VALUE >> shift)) {
-      d.violation(path, node, Describe.quote(text.get()) + " is too large");
-      return Optional.empty();
-    }
-    long bytes = amount.get() << shift;
-    if (bytes < Memory.DOCKER_MINIMUM_BYTES) {
-      d.violation(
-          path,
-          node,
-          Describe.quote(text.get()) + " is below docker's minimum of 6m; use 6m or more");
-      return Optional.empty();
-    }
-    return Optional.of(new Memory(text.get(), bytes));
-  }
-
-  /**
-   * {@code volumes} or its old name {@code persistent_dirs}. When both are written the conflict is
-   * reported and both lists are still checked, so every problem shows at once.
-   */
-  private Optional<List<Volume>> volumes(MapReader f) {
-    Optional<YNode.Scalar> volumesKey = f.keyNode("volumes");
-    Optional<YNode.Scalar> dirsKey = f.keyNode("persistent_dirs");
-    if (volumesKey.isPresent() && dirsKey.isPresent()) {
-      boolean volumesFirst = volumesKey.get().at().compareTo(dirsKey.get().at()) < 0;
-      YNode.Scalar second = volumesFirst ? dirsKey.get() : volumesKey.get();
-      d.violation(
-          f.path(second.text()),
-          second,
-          "volumes and persistent_dirs are the same setting; write only one of them");
-      volumeList(f, "volumes");
-      volumeList(f, "persistent_dirs");
-      return Optional.empty();
-    }
-    return volumeList(f, dirsKey.isPresent() ? "persistent_dirs" : "volumes");
-  }
-
-  private Optional<List<Volume>> volumeList(MapReader f, String key) {
-    Optional<YNode> node = f.value(key);
-    if (node.isEmpty()) {
-      return Optional.empty();
-    }
-    FieldPath path = f.path(key);
-    List<Volume> volumes = new ArrayList<>();
-    Map<String, Integer> pathLines = new HashMap<>();
-    Optional<List<YNode>> items =
-        Read.list(node.get(), path, d, "paths or {path: {backup_full: ...}} mappings");
-    if (items.isEmpty()) {
-      return Optional.empty();
-    }
-    for (int i = 0; i < items.get().size(); i++) {
-      YNode item = items.get().get(i);
-      FieldPath itemPath = path.index(i);
-      Optional<Volume> volume = volume(item, itemPath);
-      if (volume.isPresent()) {
-        Integer earlier = pathLines.putIfAbsent(volume.get().path(), item.at().line());
-        if (earlier != null) {
-          d.violation(
-              itemPath,
-              item,
-              "volume "
-                  + volume.get().path()
-                  + " is already declared at line "
-                  + earlier
-                  + "; declare each volume once");
-        } else {
-          volumes.add(volume.get());
-        }
-      }
-    }
-    if (!pathLines.containsKey(ContainerPaths.LOGS_DIR)) {
-      volumes.add(Volume.LOGS);
-    }
-    return Optional.of(volumes);
-  }
-
-  private Optional<Volume> volume(YNode item, FieldPath path) {
-    switch (item) {
-      case YNode.Scalar s when !s.isNull() -> {
-        return volumePath(s.text(), s, path).map(p -> new Volume(p, List.of()));
-      }
-      case YNode.Mapping mapping when mapping.entries().size() == 1 -> {
-        YNode.Entry entry = mapping.entries().getFirst();
-        if (!(entry.key() instanceof YNode.Scalar key)) {
-          d.violation(
-              path,
-              entry.key(),
-              "the volume path must be a string, got " + Describe.node(entry.key()));
-          return Optional.empty();
-        }
-        Optional<String> volumePath = volumePath(key.text(), key, path);
-        List<Backup> backups = backups(entry.value(), path.key(key.text()), key.at());
-        return volumePath.map(p -> new Volume(p, backups));
-      }
-      default -> {
-        d.violation(
-            path,
-            item,
-            "must be a path or a mapping of one path to its backup settings, got "
-                + Describe.node(item));
-        return Optional.empty();
-      }
-    }
-  }
-
-  private Optional<String> volumePath(String raw, YNode at, FieldPath path) {
-    return checkedPath(ContainerPaths.absolute(raw, true), raw, at, path)
-        .flatMap(
-            p -> {
-              if (ContainerPaths.NOT_MOUNTABLE.contains(p)) {
-                d.violation(
-                    path,
-                    at,
-                    Describe.quote(raw)
-                        + " resolves to "
-                        + p
-                        + ", which cannot be a volume (it would hide the image's files)");
-                return Optional.empty();
-              }
-              return Optional.of(p);
-            });
-  }
-
-  private List<Backup> backups(YNode node, FieldPath path, Position owner) {
-    List<Backup> backups = new ArrayList<>();
-    Read.mapping(node, path, owner, d, "a mapping with backup_full and/or backup_increment")
-        .ifPresent(
-            spec -> {
-              spec.rejectUnknownKeys(BACKUP_KINDS);
-              for (String kind : BACKUP_KINDS) {
-                Position kindAt = spec.keyNode(kind).map(YNode::at).orElse(owner);
-                spec.value(kind)
-                    .flatMap(
-                        n ->
-                            Read.mapping(
-                                n,
-                                spec.path(kind),
-                                kindAt,
-                                d,
-                                "a mapping with schedule and expire"))
-                    .flatMap(
-                        backup ->
-                            backup(
-                                backup,
-                                kind.equals("backup_full")
-                                    ? BackupMode.FULL
-                                    : BackupMode.INCREMENT))
-                    .ifPresent(backups::add);
-              }
-            });
-    return backups;
-  }
-
-  private Optional<Backup> backup(MapReader backup, BackupMode mode) {
-    backup.rejectUnknownKeys(BACKUP_KEYS);
-    Optional<String> schedule =
-        backup
-            .required("schedule", "a cron schedule with five fields, e.g. \"0 3 * * *\"")
-            .flatMap(
-                n ->
-                    Read.text(n, backup.path("schedule"), d, "a cron schedule")
-                        .filter(
-                            s -> {
-                              String[] fields = s.strip().split("\\s+");
-                              boolean ok =
-                                  fields.length == 5
-                                      && List.of(fields).stream()
-                                          .allMatch(x -> CRON_FIELD.matcher(x).matches());
-                              if (!ok) {
-                                d.violation(
-                                    backup.path("schedule"),
-                                    n,
-                                    Describe.quote(s)
-                                        + " must be a cron schedule with five fields (minute hour"
-                                        + " day-of-month month day-of-week), e.g. \"0 3 * * *\"");
-                              }
-                              return ok;
-                            }));
-    String expire =
-        backup
-            .value("expire")
-            .flatMap(
-                n ->
-                    Read.text(n, backup.path("expire"), d, "a duration like 10d")
-                        .filter(
-                            s -> {
-                              boolean ok = EXPIRE.matcher(s).matches();
-                              if (!ok) {
-                                d.violation(
-                                    backup.path("expire"),
-                                    n,
-                                    Describe.quote(s)
-                                        + " must be <n>d, <n>h or <n>m, e.g. 10d, 10h or 3m");
-                              }
-                              return ok;
-                            }))
-            .orElse("");
-    String preRun =
-        backup
-            .value("pre_run")
-            .flatMap(n -> Read.text(n, backup.path("pre_run"), d, "a command"))
-            .orElse("");
-    String postRun =
-        backup
-            .value("post_run")
-            .flatMap(n -> Read.text(n, backup.path("post_run"), d, "a command"))
-            .orElse("");
-    return schedule.map(s -> new Backup(mode, s.strip(), expire, preRun, postRun));
-  }
-
-  private Optional<CloudVolumes> cloudVolumes(YNode node, MapReader proc, FieldPath path) {
-    Position owner = proc.keyNode("cloud_volumes").map(YNode::at).orElse(node.at());
-    return Read.mapping(node, path, owner, d, "a mapping with type and dirs")
-        .map(
-            cloud -> {
-              cloud.rejectUnknownKeys(CLOUD_VOLUME_KEYS);
-              CloudVolumes.Type type =
-                  cloud
-                      .value("type")
-                      .flatMap(
-                          n ->
-                              Read.text(n, cloud.path("type"), d, "single or multi")
-                                  .flatMap(
-                                      t ->
-                                          switch (t) {
-                                            case "single" -> Optional.of(CloudVolumes.Type.SINGLE);
-                                            case "multi" -> Optional.of(CloudVolumes.Type.MULTI);
-                                            default -> {
-                                              d.violation(
-                                                  cloud.path("type"),
-                                                  n,
-                                                  Describe.quote(t) + " must be single or multi");
-                                              yield Optional.empty();
-                                            }
-                                          }))
-                      .orElse(CloudVolumes.Type.MULTI);
-              List<String> dirs = new ArrayList<>();
-              cloud
-                  .required("dirs", "a list of directories on the shared file system")
-                  .ifPresent(
-                      n ->
-                          eachText(
-                              n,
-                              cloud.path("dirs"),
-                              "directories",
-                              "a directory",
-                              (raw, at, itemPath) ->
-                                  volumePath(raw, at, itemPath).ifPresent(dirs::add)));
-              return new CloudVolumes(type, dirs);
-            });
-  }
-
-  private List<String> logs(YNode node, FieldPath path) {
-    List<String> logs = new ArrayList<>();
-    eachText(
-        node,
-        path,
-        "file names under /lain/logs",
-        "a file name under /lain/logs",
-        (raw, at, itemPath) ->
-            checkedPath(ContainerPaths.relative(raw, ContainerPaths.LOGS_DIR), raw, at, itemPath)
-                .ifPresent(logs::add));
-    return logs;
-  }
-
   private List<DeclaredMountpoint> mountpoints(YNode node, FieldPath path, String procName) {
     List<DeclaredMountpoint> result = new ArrayList<>();
-    eachText(
+    Read.eachText(
         node,
         path,
+        d,
         "host[/path] or /path strings",
         "a host[/path] or /path string",
         (raw, at, itemPath) -> {
@@ -905,218 +430,6 @@ final class ProcReader {
               problem.ifPresent(p -> d.violation(path, node, Describe.quote(value) + " " + p));
               return problem.isEmpty();
             });
-  }
-
-  private Optional<ContainerHealthcheck> containerHealthcheck(
-      YNode node, MapReader proc, FieldPath path) {
-    Position owner = proc.keyNode("container_healthcheck").map(YNode::at).orElse(node.at());
-    Optional<MapReader> read = Read.mapping(node, path, owner, d, "a mapping with cmd and options");
-    if (read.isEmpty()) {
-      return Optional.empty();
-    }
-    MapReader check = read.get();
-    check.rejectUnknownKeys(CONTAINER_HEALTHCHECK_KEYS);
-    Optional<String> cmd =
-        check
-            .required("cmd", "a shell command (exit 0 = healthy), or none to disable")
-            .flatMap(n -> Read.text(n, check.path("cmd"), d, "a shell command"))
-            .filter(
-                c -> {
-                  if (c.isBlank()) {
-                    d.violation(
-                        check.path("cmd"),
-                        check.value("cmd").orElseThrow(),
-                        "must not be empty: a shell command, or none to disable");
-                  }
-                  return !c.isBlank();
-                });
-    int[] values = {
-      ContainerHealthcheck.MIN_INTERVAL,
-      ContainerHealthcheck.MIN_TIMEOUT,
-      ContainerHealthcheck.MIN_RETRIES
-    };
-    Position optionsOwner = check.keyNode("options").map(YNode::at).orElse(owner);
-    check
-        .value("options")
-        .flatMap(
-            n ->
-                Read.mapping(
-                    n,
-                    check.path("options"),
-                    optionsOwner,
-                    d,
-                    "a mapping with interval, timeout and retries"))
-        .ifPresent(
-            options -> {
-              options.rejectUnknownKeys(HEALTHCHECK_OPTION_KEYS);
-              String[] units = {" seconds", " seconds", ""};
-              for (int i = 0; i < HEALTHCHECK_OPTION_KEYS.size(); i++) {
-                String key = HEALTHCHECK_OPTION_KEYS.get(i);
-                int minimum = values[i];
-                String unit = units[i];
-                int index = i;
-                options
-                    .value(key)
-                    .flatMap(n -> raisedToMinimum(n, options.path(key), minimum, unit))
-                    .ifPresent(v -> values[index] = v);
-              }
-            });
-    return cmd.map(c -> new ContainerHealthcheck(c, values[0], values[1], values[2]));
-  }
-
-  /** deployd raises values below its minimums; say so rather than silently. */
-  private Optional<Integer> raisedToMinimum(YNode node, FieldPath path, int minimum, String unit) {
-    return Read.integerIn(node, path, d, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer")
-        .map(
-            v -> {
-              if (v < minimum) {
-                d.warning(
-                    path,
-                    node,
-                    v
-                        + " is below deployd's minimum of "
-                        + minimum
-                        + unit
-                        + "; raised to "
-                        + minimum);
-                return minimum;
-              }
-              return v;
-            });
-  }
-
-  private Optional<Integer> clamped(YNode node, FieldPath path, int min, int max, String unit) {
-    return Read.integerIn(node, path, d, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer")
-        .map(
-            v -> {
-              int clamped = Math.max(min, Math.min(max, v));
-              if (clamped != v) {
-                d.warning(
-                    path,
-                    node,
-                    v + " is outside " + min + ".." + max + " " + unit + "; LAIN uses " + clamped);
-              }
-              return clamped;
-            });
-  }
-
-  private Map<String, String> labels(YNode node, FieldPath path) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    Map<String, Integer> lines = new HashMap<>();
-    eachText(
-        node,
-        path,
-        "key:value strings",
-        "a key:value string",
-        (raw, at, itemPath) -> {
-          int colon = raw.indexOf(':');
-          if (colon < 0) {
-            d.violation(itemPath, at, Describe.quote(raw) + " must be key:value, e.g. team:infra");
-            return;
-          }
-          String key = raw.substring(0, colon);
-          String value = raw.substring(colon + 1);
-          if (!LABEL_KEY.matcher(key).matches()) {
-            d.violation(
-                itemPath,
-                at,
-                "label key "
-                    + Describe.quote(key)
-                    + " must be letters, digits and . _ / - (starting with a letter or digit)");
-          } else if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            d.violation(
-                itemPath,
-                at,
-                "label key "
-                    + Describe.quote(key)
-                    + " starts with "
-                    + RESERVED_LABEL_PREFIX
-                    + ", which LAIN reserves for its own labels");
-          } else if (lines.putIfAbsent(key, at.at().line()) != null) {
-            d.violation(
-                itemPath,
-                at,
-                "label "
-                    + Describe.quote(key)
-                    + " is already set at line "
-                    + lines.get(key)
-                    + "; set each label once");
-          } else {
-            labels.put(key, value);
-          }
-        });
-    return labels;
-  }
-
-  private List<Filter> filters(YNode node, FieldPath path) {
-    List<Filter> filters = new ArrayList<>();
-    eachText(
-        node,
-        path,
-        "scheduling filters",
-        "a scheduling filter",
-        (raw, at, itemPath) -> {
-          Matcher m = FILTER.matcher(raw);
-          if (!m.matches()) {
-            d.violation(
-                itemPath,
-                at,
-                Describe.quote(raw)
-                    + " must match (affinity|constraint):<key>(==|!=)<value>,"
-                    + " e.g. constraint:group==group1");
-            return;
-          }
-          Filter.Kind kind =
-              m.group(1).equals("affinity") ? Filter.Kind.AFFINITY : Filter.Kind.CONSTRAINT;
-          filters.add(new Filter(kind, m.group(2), m.group(3), m.group(4)));
-        });
-    return filters;
-  }
-
-  private List<String> secretFiles(YNode node, FieldPath path) {
-    List<String> files = new ArrayList<>();
-    eachText(
-        node,
-        path,
-        "file paths",
-        "a file path",
-        (raw, at, itemPath) ->
-            checkedPath(ContainerPaths.absolute(raw, true), raw, at, itemPath)
-                .ifPresent(
-                    p -> {
-                      if (ContainerPaths.NOT_MOUNTABLE.contains(p)) {
-                        d.violation(
-                            itemPath,
-                            at,
-                            Describe.quote(raw)
-                                + " resolves to the directory "
-                                + p
-                                + ", not a file");
-                      } else {
-                        files.add(p);
-                      }
-                    }));
-    return files;
-  }
-
-  private List<String> dnsSearch(YNode node, FieldPath path) {
-    List<String> domains = new ArrayList<>();
-    eachText(
-        node,
-        path,
-        "domain names",
-        "a domain name",
-        (raw, at, itemPath) -> {
-          String domain = raw.toLowerCase(Locale.ROOT);
-          Optional<String> problem = DnsNames.problem(domain);
-          if (problem.isPresent()) {
-            d.violation(
-                itemPath, at, Describe.quote(raw) + " is not a domain name: it " + problem.get());
-          } else if (!domains.contains(domain)) {
-            domains.add(domain);
-          }
-        });
-    return domains;
   }
 
   private PortalSettings portalSettings(
@@ -1157,35 +470,6 @@ final class ProcReader {
               + " has no effect: LAIN only implemented \"**\" (every client app)");
     }
     return new PortalSettings(serviceName.isEmpty() ? "-" : serviceName, allowClients);
-  }
-
-  private interface TextVisitor {
-    void visit(String text, YNode at, FieldPath path);
-  }
-
-  private void eachText(
-      YNode node, FieldPath path, String items, String item, TextVisitor visitor) {
-    Read.list(node, path, d, items)
-        .ifPresent(
-            list -> {
-              for (int i = 0; i < list.size(); i++) {
-                YNode element = list.get(i);
-                FieldPath elementPath = path.index(i);
-                Read.text(element, elementPath, d, item)
-                    .ifPresent(text -> visitor.visit(text, element, elementPath));
-              }
-            });
-  }
-
-  private Optional<String> checkedPath(
-      Checked<String> result, String raw, YNode at, FieldPath path) {
-    return switch (result) {
-      case Checked.Ok<String> ok -> Optional.of(ok.value());
-      case Checked.Bad<String> bad -> {
-        d.violation(path, at, Describe.quote(raw) + " " + bad.problem());
-        yield Optional.empty();
-      }
-    };
   }
 
   private static List<String> with(List<String> list, String extra) {

@@ -129,4 +129,36 @@ final class Read {
     d.violation(path, node, "must be " + expected + ", got " + Describe.node(node));
     return Optional.empty();
   }
+
+  /** Called for each scalar item of a list, with the item's node and path. */
+  interface TextVisitor {
+    void visit(String text, YNode at, FieldPath path);
+  }
+
+  /** Visits the text of each item of a list; non-lists and non-scalar items are reported. */
+  static void eachText(
+      YNode node, FieldPath path, Diagnostics d, String items, String item, TextVisitor visitor) {
+    list(node, path, d, items)
+        .ifPresent(
+            list -> {
+              for (int i = 0; i < list.size(); i++) {
+                YNode element = list.get(i);
+                FieldPath elementPath = path.index(i);
+                text(element, elementPath, d, item)
+                    .ifPresent(text -> visitor.visit(text, element, elementPath));
+              }
+            });
+  }
+
+  /** The checked value, or a violation quoting {@code raw} followed by the problem. */
+  static <T> Optional<T> checked(
+      Checked<T> result, String raw, YNode at, FieldPath path, Diagnostics d) {
+    return switch (result) {
+      case Checked.Ok<T> ok -> Optional.of(ok.value());
+      case Checked.Bad<T> bad -> {
+        d.violation(path, at, Describe.quote(raw) + " " + bad.problem());
+        yield Optional.empty();
+      }
+    };
+  }
 }

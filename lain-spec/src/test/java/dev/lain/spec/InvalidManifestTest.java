@@ -341,6 +341,14 @@ class InvalidManifestTest {
             "\"80:sctp\"",
             "\"80:tcp\""),
         proc(
+            "portMappingAttributesAreTypeTcpOrUdp",
+            "worker:\n  port:\n    53: [\"type:tcp\", \"type:sctp\"]\n",
+            "procs worker.port.53[1]",
+            7,
+            22,
+            "\"type:sctp\"",
+            "\"type:tcp\" or \"type:udp\""),
+        proc(
             "streamPortSourceIsInStreamroutersRange",
             "worker:\n  ports:\n    8000:80: {}\n",
             "procs worker.ports.8000:80",
