@@ -1,0 +1,187 @@
+package dev.lain.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The small rules the readers are built from, and the records' own invariants. */
+class RulesTest {
+
+  @Test
+  void editDistanceCountsATranspositionAsOneEdit() {
+    assertThat(Suggestions.distance("memroy", "memory")).isEqualTo(1);
+    assertThat(Suggestions.distance("num_instance", "num_instances")).isEqualTo(1);
+    assertThat(Suggestions.distance("", "web")).isEqualTo(3);
+  }
+
+  @Test
+  void suggestionsOnlyForLikelyTypos() {
+    assertThat(Suggestions.closest("memroy", ProcReader.FIELDS)).contains("memory");
+    assertThat(Suggestions.closest("replicas", ProcReader.FIELDS)).isEmpty();
+    assertThat(Suggestions.closest("x".repeat(10_000), ProcReader.FIELDS)).isEmpty();
+  }
+
+  @Test
+  void hostMountpointIsLowerCasedAndLosesItsTrailingSlash() {
+    assertThat(MountpointRules.parse("Blog.Example.com/News/"))
+        .isEqualTo(
+            Checked.ok(
+                new DeclaredMountpoint.Absolute(new Mountpoint("blog.example.com", "/News"))));
+    assertThat(MountpointRules.parse("example.com"))
+        .isEqualTo(Checked.ok(new DeclaredMountpoint.Absolute(new Mountpoint("example.com", ""))));
+    assertThat(MountpointRules.parse("/"))
+        .isEqualTo(Checked.ok(new DeclaredMountpoint.Relative("")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "a.com/a//b",
+        "a.com/./b",
+        "a.com/%20",
+        "a.com/{x}",
+        "a.com/x;",
+        "a.com/\"x\"",
+        "exa mple.com",
+        "a.com:8080",
+        "a_b.com",
+        "a.com\n/x",
+        "-a.com",
+        "a..com",
+        "https://a.com",
+        "/x//"
+      })
+  void unsafeMountpointsAreRefused(String raw) {
+    assertThat(MountpointRules.parse(raw)).isInstanceOf(Checked.Bad.class);
+  }
+
+  @Test
+  void badMountpointCharacterIsNamed() {
+    assertThat(MountpointRules.parse("a.com/x{y"))
+        .isEqualTo(
+            Checked.bad("has a path that contains '{' (allowed: letters, digits and . _ ~ -)"));
+  }
+
+  @Test
+  void healthcheckPathAllowsASimpleQuery() {
+    assertThat(MountpointRules.healthcheckProblem("/")).isEmpty();
+    assertThat(MountpointRules.healthcheckProblem("/health/")).isEmpty();
+    assertThat(MountpointRules.healthcheckProblem("/health?deep=1&fast=yes")).isEmpty();
+    assertThat(MountpointRules.healthcheckProblem("/h?")).isPresent();
+    assertThat(MountpointRules.healthcheckProblem("/h#top")).isPresent();
+    assertThat(MountpointRules.healthcheckProblem("/h?x=a b")).isPresent();
+    assertThat(MountpointRules.healthcheckProblem("/h;\n")).isPresent();
+  }
+
+  @Test
+  void containerPathsAreNormalised() {
+    assertThat(ContainerPaths.absolute("a/./b//c/", true)).isEqualTo(Checked.ok("/lain/app/a/b/c"));
+    assertThat(ContainerPaths.absolute("/", true)).isEqualTo(Checked.ok("/"));
+    assertThat(ContainerPaths.absolute("x", false)).isInstanceOf(Checked.Bad.class);
+    assertThat(ContainerPaths.absolute("/data:ro", true)).isInstanceOf(Checked.Bad.class);
+    assertThat(ContainerPaths.absolute("a/../b", true)).isInstanceOf(Checked.Bad.class);
+    assertThat(ContainerPaths.relative("./app.log", "/lain/logs")).isEqualTo(Checked.ok("app.log"));
+    assertThat(ContainerPaths.relative(".", "/lain/logs")).isInstanceOf(Checked.Bad.class);
+  }
+
+  @Test
+  void giturlNormalisationMatchesConsole() {
+    assertThat(ManifestReader.normaliseGiturl("github.com/laincloud/console.git"))
+        .isEqualTo("http://github.com/laincloud/console");
+    assertThat(ManifestReader.normaliseGiturl("ssh://git@example.com/x.git"))
+        .isEqualTo("ssh://git@example.com/x");
+    assertThat(ManifestReader.normaliseGiturl("  ")).isEmpty();
+  }
+
+  @Test
+  void resourceInstanceNamesAreAcceptedAsAppnames() {
+    assertThat(Names.appnameProblem("resource.redis.myapp")).isEmpty();
+    assertThat(Names.appnameProblem("resource.redis")).isPresent();
+    assertThat(Names.appnameProblem("resource.re_dis.myapp")).isPresent();
+    assertThat(Names.appnameProblem("portal")).isPresent();
+  }
+
+  @Test
+  void yamlCoreIntegersIncludeOctalAndHex() {
+    assertThat(Read.parseInteger("0o17")).contains(15L);
+    assertThat(Read.parseInteger("0x1F")).contains(31L);
+    assertThat(Read.parseInteger("+7")).contains(7L);
+    assertThat(Read.parseInteger("99999999999999999999")).isEmpty();
+    assertThat(Read.parseInteger("1_000")).isEmpty();
+  }
+
+  @Test
+  void messagesQuoteValuesOnOneLineAndShortenThem() {
+    assertThat(Describe.quote("a\"b\nc")).isEqualTo("\"a\\\"b\\nc\"");
+    assertThat(Describe.quote("x".repeat(100))).hasSize(65).endsWith("...\"");
+  }
+
+  @Test
+  void recordsRefuseImpossibleValues() {
+    assertThatThrownBy(() -> new Mountpoint("Bad Host", ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Mountpoint("a.com", "/x/"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DeclaredMountpoint.Relative("x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Port(0, Protocol.TCP))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new StreamPort(80, 80, Protocol.TCP, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Memory("1m", 1L << 20))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Volume("/lain/app", List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Filter(Filter.Kind.CONSTRAINT, "group", "=", "a"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ContainerHealthcheck("true", 5, 3, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PortalSettings("", "**"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Diagnostic("appname", "x", 0, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Diagnostic("appname", " ", 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ValidationResult.Invalid(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void procSpecRefusesAProcThatLainCouldNotRun() {
+    ProcSpec web =
+        Manifests.spec("appname: a\nbuild: {base: x, script: []}\nweb: {}\n").procs().getFirst();
+
+    assertThatThrownBy(() -> web.withCpu(9)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> web.withNumInstances(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(web.withImage("x").image()).isEqualTo(Optional.of("x"));
+  }
+
+  @Test
+  void appSpecRefusesDuplicateProcNames() {
+    AppSpec app =
+        Manifests.spec("appname: a\nbuild: {base: x, script: []}\nworker: {}\nworker.b: {}\n");
+    List<ProcSpec> twice = List.of(app.procs().getFirst(), app.procs().getFirst());
+
+    assertThatThrownBy(
+            () ->
+                new AppSpec(
+                    "a",
+                    "",
+                    AppType.APP,
+                    app.build(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Map.of(),
+                    Map.of(),
+                    NotifySpec.NONE,
+                    twice))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("duplicate proc name");
+  }
+}
