@@ -105,6 +105,9 @@ public record AppSpec(
    * procs that are not web procs; for the proc named {@code web}, its declared mountpoints (each
    * relative one expanded under every default mountpoint) followed by the default mountpoints; for
    * other web procs exactly their declared (absolute) mountpoints. Repeats are dropped.
+   *
+   * @throws IllegalArgumentException if a default host would be longer than a DNS name may be (only
+   *     possible with a cluster domain of about 190 characters or more)
    */
   public List<Mountpoint> mountpoints(ProcSpec proc, ClusterDomains domains) {
     if (proc.type() != ProcType.WEB) {

@@ -17,6 +17,9 @@ final class Suggestions {
   private static final List<String> PROC_WORDS =
       List.of("web", "worker", "oneshot", "proc", "portal", "service");
 
+  /** Proc key words that are only valid with a name after a dot. */
+  private static final List<String> NAMED_PROC_WORDS = List.of("proc", "portal", "service");
+
   private Suggestions() {}
 
   /** The closest of {@code allowed}, if it is close enough to be a likely typo. */
@@ -56,10 +59,22 @@ final class Suggestions {
       String suggestion = separated.group(1).toLowerCase(Locale.ROOT) + "." + separated.group(2);
       return start + ", did you mean " + Describe.quote(suggestion) + "? " + PROC_KEY_FORMS;
     }
+    if (NAMED_PROC_WORDS.contains(key)) {
+      return start
+          + ": a "
+          + key
+          + " proc needs a name, e.g. "
+          + key
+          + ".<name>; "
+          + PROC_KEY_FORMS;
+    }
     Optional<String> closest = closest(key, allowed);
     if (closest.isPresent()) {
-      String hint = PROC_WORDS.contains(closest.get()) ? " " + PROC_KEY_FORMS : "";
-      return start + ", did you mean " + Describe.quote(closest.get()) + "?" + hint;
+      boolean procWord = PROC_WORDS.contains(closest.get());
+      String suggestion =
+          NAMED_PROC_WORDS.contains(closest.get()) ? closest.get() + ".<name>" : closest.get();
+      String hint = procWord ? " " + PROC_KEY_FORMS : "";
+      return start + ", did you mean " + Describe.quote(suggestion) + "?" + hint;
     }
     if (looksLikeProc(key)) {
       return start + "; " + PROC_KEY_FORMS;

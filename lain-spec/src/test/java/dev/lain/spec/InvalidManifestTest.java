@@ -122,6 +122,20 @@ class InvalidManifestTest {
             "proc keys are",
             "portal.<name>"),
         rule(
+            "bareProcWordNeedsAName",
+            BASE + "portal:\n  service_name: x\n",
+            "portal",
+            5,
+            1,
+            "a portal proc needs a name, e.g. portal.<name>"),
+        rule(
+            "procsTypoSuggestsTheNamedForm",
+            BASE + "procs:\n  cmd: x\n",
+            "procs",
+            5,
+            1,
+            "did you mean \"proc.<name>\"?"),
+        rule(
             "underscoreProcKeySuggestsTheDottedForm",
             BASE + "web_admin:\n  cmd: x\n",
             "web_admin",
