@@ -60,16 +60,8 @@ final class MapReader {
     }
   }
 
-  FieldPath path() {
-    return path;
-  }
-
   FieldPath path(String key) {
     return path.key(key);
-  }
-
-  Position owner() {
-    return owner;
   }
 
   /** Whether the key is written at all, even with an empty value. */
