@@ -4,7 +4,6 @@ import dev.lain.spec.YNode.Position;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +43,6 @@ final class YamlLoader {
   static final int MAX_NODES = 100_000;
 
   private static final int MAX_ALIASES_FOR_COLLECTIONS = 50;
-  private static final String MERGE_KEY = "<<";
 
   /** The outcome of loading: a mapping to validate, or the reason the text is not one. */
   sealed interface Loaded {
@@ -184,57 +182,14 @@ final class YamlLoader {
       }
     }
 
-    /**
-     * LAIN read lain.yaml with PyYAML, which honours YAML 1.1 merge keys; lain.yaml files use them
-     * to share settings between procs, so they are applied here: own keys win, then earlier
-     * sources.
-     */
+    /** Merge keys ({@code <<}) are already applied by the composer, as PyYAML did for LAIN. */
     private YNode.Mapping mapping(MappingNode mapping, int depth, Position at) {
-      List<YNode.Entry> own = new ArrayList<>();
-      List<YNode.Mapping> mergeSources = new ArrayList<>();
+      List<YNode.Entry> entries = new ArrayList<>();
       for (NodeTuple tuple : mapping.getValue()) {
         YNode key = convert(tuple.getKeyNode(), depth + 1);
-        YNode value = convert(tuple.getValueNode(), depth + 1);
-        if (isMergeKey(key) && mergeable(value)) {
-          switch (value) {
-            case YNode.Mapping source -> mergeSources.add(source);
-            case YNode.Sequence sources ->
-                sources.items().forEach(s -> mergeSources.add((YNode.Mapping) s));
-            case YNode.Scalar ignored -> {}
-          }
-        } else {
-          own.add(new YNode.Entry(key, value));
-        }
+        entries.add(new YNode.Entry(key, convert(tuple.getValueNode(), depth + 1)));
       }
-      if (mergeSources.isEmpty()) {
-        return new YNode.Mapping(own, at);
-      }
-      Set<String> present = new LinkedHashSet<>();
-      for (YNode.Entry entry : own) {
-        if (entry.key() instanceof YNode.Scalar s) {
-          present.add(s.text());
-        }
-      }
-      List<YNode.Entry> merged = new ArrayList<>(own);
-      for (YNode.Mapping source : mergeSources) {
-        for (YNode.Entry entry : source.entries()) {
-          if (entry.key() instanceof YNode.Scalar s && present.add(s.text())) {
-            merged.add(entry);
-          }
-        }
-      }
-      return new YNode.Mapping(merged, at);
-    }
-
-    private static boolean isMergeKey(YNode key) {
-      return key instanceof YNode.Scalar s && s.plain() && s.text().equals(MERGE_KEY);
-    }
-
-    private static boolean mergeable(YNode value) {
-      return value instanceof YNode.Mapping
-          || (value instanceof YNode.Sequence s
-              && !s.items().isEmpty()
-              && s.items().stream().allMatch(i -> i instanceof YNode.Mapping));
+      return new YNode.Mapping(entries, at);
     }
   }
 

@@ -47,6 +47,8 @@ class MalformedInputTest {
             11,
             "mapping values are not allowed"),
         malformed("tabIndentationIsASyntaxError", "build:\n\tbase: x\n", 2, 1, "not valid YAML"),
+        malformed(
+            "mergeKeyOfAScalarIsMalformed", "appname: a\nworker:\n  <<: 5\n", 3, 7, "mapping"),
         malformed("undefinedAliasIsMalformed", "appname: *nowhere\n", 1, 10, "nowhere"),
         malformed("recursiveAliasIsMalformed", "appname: &a [*a]\n", 1, 10, "recursive alias"),
         malformed(
