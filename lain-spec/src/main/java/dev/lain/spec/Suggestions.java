@@ -1,5 +1,6 @@
 package dev.lain.spec;
 
+import dev.lain.model.Typos;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,20 +25,7 @@ final class Suggestions {
 
   /** The closest of {@code allowed}, if it is close enough to be a likely typo. */
   static Optional<String> closest(String key, List<String> allowed) {
-    if (key.length() > 64) {
-      return Optional.empty();
-    }
-    int limit = key.length() <= 3 ? 1 : 2;
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : allowed) {
-      int distance = distance(key, candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return bestDistance <= limit ? Optional.ofNullable(best) : Optional.empty();
+    return Typos.closest(key, allowed);
   }
 
   /** The message for a key not in {@code allowed}, with a suggestion when one is close. */
@@ -97,29 +85,5 @@ final class Suggestions {
       }
     }
     return false;
-  }
-
-  /** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }

@@ -14,13 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RulesTest {
 
   @Test
-  void editDistanceCountsATranspositionAsOneEdit() {
-    assertThat(Suggestions.distance("memroy", "memory")).isEqualTo(1);
-    assertThat(Suggestions.distance("num_instance", "num_instances")).isEqualTo(1);
-    assertThat(Suggestions.distance("", "web")).isEqualTo(3);
-  }
-
-  @Test
   void suggestionsOnlyForLikelyTypos() {
     assertThat(Suggestions.closest("memroy", ProcReader.FIELDS)).contains("memory");
     assertThat(Suggestions.closest("replicas", ProcReader.FIELDS)).isEmpty();

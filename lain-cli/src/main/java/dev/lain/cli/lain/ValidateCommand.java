@@ -76,7 +76,7 @@ final class ValidateCommand implements Callable<Integer> {
         yield ExitCode.FAILED;
       }
       case ValidationResult.Malformed malformed -> {
-        err.println("error: " + file + " is not valid YAML: " + malformed.error().format(file));
+        err.println("error: " + malformed.error().format(file));
         yield ExitCode.FAILED;
       }
     };

@@ -1,7 +1,7 @@
 package dev.lain.cluster.config;
 
+import dev.lain.model.Typos;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -109,29 +109,9 @@ public enum ConfigKey {
   }
 
   private static Optional<ConfigKey> closest(String name) {
-    String lower = name.toLowerCase(Locale.ROOT).replace('-', '_');
-    return Arrays.stream(values())
-        .filter(k -> editDistance(lower, k.keyName) <= 2 || k.keyName.equals(lower))
-        .min(Comparator.comparingInt(k -> editDistance(lower, k.keyName)));
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] swap = prev;
-      prev = cur;
-      cur = swap;
-    }
-    return prev[b.length()];
+    String normalised = name.toLowerCase(Locale.ROOT).replace('-', '_');
+    return Typos.closest(normalised, Arrays.stream(values()).map(ConfigKey::keyName).toList())
+        .flatMap(ConfigKey::named);
   }
 
   /** Every key, in the order {@code lainctl config list} shows them. */
