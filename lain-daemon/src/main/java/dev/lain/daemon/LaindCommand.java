@@ -34,11 +34,7 @@ public final class LaindCommand implements Callable<Integer> {
       names = "--store",
       scope = ScopeType.INHERIT,
       paramLabel = "URL",
-      description =
-          "The cluster store: memory:, embedded:/path/store.db or etcd://host:port[,host:port]."
-              + " Default: $LAIN_STORE, else "
-              + Stores.DEFAULT_URL
-              + ".")
+      description = Stores.URL_HELP)
   String store;
 
   @Option(names = "--print-config", description = "Print the merged configuration and exit.")

@@ -19,6 +19,13 @@ public final class Stores {
   /** The store used when neither {@code --store} nor {@code LAIN_STORE} is given. */
   public static final String DEFAULT_URL = "embedded:/var/lib/lain/store.db";
 
+  /** Help text of every {@code --store} option. */
+  public static final String URL_HELP =
+      "The cluster store: memory:, embedded:/path/store.db or etcd://host:port[,host:port]."
+          + " Default: $LAIN_STORE, else "
+          + DEFAULT_URL
+          + ".";
+
   private Stores() {}
 
   public static Store open(String url) {

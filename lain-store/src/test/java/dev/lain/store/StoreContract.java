@@ -14,8 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -313,7 +311,7 @@ public abstract class StoreContract {
 
   @Test
   void aWatchSeesPutsAndDeletesUnderItsPrefixInOrder() {
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("w/"), 0, recorder)) {
       long r1 = store.put(key("w/a"), "1");
       store.put(key("outside"), "ignored");
@@ -353,7 +351,7 @@ public abstract class StoreContract {
     store.put(key("h/a"), "2");
     store.delete(key("h/a"));
 
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("h/"), r1, recorder)) {
       store.put(key("h/b"), "live");
       List<WatchEvent> events = recorder.await(4);
@@ -367,7 +365,7 @@ public abstract class StoreContract {
   @Test
   void aWatchFromRevisionZeroStartsAfterTheCurrentRevision() {
     store.put(key("z/old"), "before the watch");
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("z/"), 0, recorder)) {
       store.put(key("z/new"), "after");
       List<WatchEvent> events = recorder.await(1);
@@ -378,7 +376,7 @@ public abstract class StoreContract {
 
   @Test
   void theEventsOfOneTransactionArriveTogetherWithOneRevision() {
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("t/"), 0, recorder)) {
       TxnResult result =
           store.commit(
@@ -397,7 +395,7 @@ public abstract class StoreContract {
   void aDeletePrefixIsSeenAsOneDeleteEventPerKey() {
     store.put(key("d/a"), "1");
     store.put(key("d/b"), "2");
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("d/"), 0, recorder)) {
       store.deletePrefix(key("d/"));
       List<WatchEvent> events = recorder.await(2);
@@ -410,7 +408,7 @@ public abstract class StoreContract {
 
   @Test
   void aWatchResumedFromItsLastRevisionMissesNothingAndRepeatsNothing() {
-    Recorder first = new Recorder();
+    WatchRecorder first = new WatchRecorder();
     long lastSeen;
     try (Watch watch = store.watch(key("r/"), 0, first)) {
       for (int i = 0; i < 5; i++) {
@@ -426,7 +424,7 @@ public abstract class StoreContract {
       store.put(key("r/k"), "gap-" + i);
     }
 
-    Recorder resumed = new Recorder();
+    WatchRecorder resumed = new WatchRecorder();
     try (Watch ignored = store.watch(key("r/"), lastSeen + 1, resumed)) {
       store.put(key("r/k"), "after");
       List<WatchEvent> events = resumed.await(6);
@@ -438,7 +436,7 @@ public abstract class StoreContract {
 
   @Test
   void underConcurrentWritersAWatchSeesEveryRevisionExactlyOnceInOrder() throws Exception {
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     int writers = 4;
     int perWriter = 100;
     try (Watch ignored = store.watch(key("c/"), 0, recorder)) {
@@ -481,7 +479,7 @@ public abstract class StoreContract {
             Thread.currentThread().interrupt();
           }
         };
-    Recorder fast = new Recorder();
+    WatchRecorder fast = new WatchRecorder();
     try (Watch slow = store.watch(key("s/"), 0, stuck);
         Watch quick = store.watch(key("s/"), 0, fast)) {
       store.put(key("s/a"), "1");
@@ -494,7 +492,7 @@ public abstract class StoreContract {
 
   @Test
   void aClosedWatchGetsNoMoreEvents() {
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     Watch watch = store.watch(key("x/"), 0, recorder);
     store.put(key("x/a"), "1");
     recorder.await(1);
@@ -510,10 +508,10 @@ public abstract class StoreContract {
     long latest = store.put(key("k/a"), "3");
     store.compact(latest);
 
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("k/"), old, recorder)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> recorder.compactedAt.get() > 0);
-      assertThat(recorder.compactedAt.get()).isGreaterThan(old);
+      await().atMost(Duration.ofSeconds(10)).until(() -> recorder.compactedAt() > 0);
+      assertThat(recorder.compactedAt()).isGreaterThan(old);
       assertThat(recorder.events()).isEmpty();
     }
   }
@@ -525,7 +523,7 @@ public abstract class StoreContract {
     store.compact(latest);
     assertThat(store.get(key("k/a")).orElseThrow().value()).isEqualTo("2");
 
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("k/"), latest, recorder)) {
       assertThat(recorder.await(1)).extracting(WatchEvent::revision).containsExactly(latest);
     }
@@ -541,7 +539,7 @@ public abstract class StoreContract {
     store.put(key("l/keep"), "no lease");
     assertThat(store.get(key("l/a")).orElseThrow().leaseId()).isEqualTo(lease.id());
 
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(key("l/"), 0, recorder)) {
       store.revokeLease(lease.id());
       List<WatchEvent> events = recorder.await(2);
@@ -701,64 +699,16 @@ public abstract class StoreContract {
 
   @Test
   void aClosedStoreRefusesWorkAndEndsItsWatches() {
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     store.watch(key("closing/"), 0, recorder);
     store.close();
     assertThatThrownBy(() -> store.put(key("a"), "1"))
         .isInstanceOfSatisfying(
             StoreException.class, e -> assertThat(e.code()).isEqualTo(StoreException.Code.CLOSED));
-    await().atMost(Duration.ofSeconds(10)).until(() -> recorder.closed.get() != null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recorder.closedBy() != null);
   }
 
   // ---- helpers ----------------------------------------------------------------------------
-
-  /** Records what a watch delivers. */
-  protected static final class Recorder implements WatchListener {
-    private final List<List<WatchEvent>> batches = new CopyOnWriteArrayList<>();
-    final AtomicLong compactedAt = new AtomicLong();
-    final AtomicReference<StoreException> closed = new AtomicReference<>();
-
-    @Override
-    public void onEvents(List<WatchEvent> events) {
-      batches.add(List.copyOf(events));
-    }
-
-    @Override
-    public void onCompacted(long compactRevision) {
-      compactedAt.set(compactRevision);
-    }
-
-    @Override
-    public void onClosed(StoreException cause) {
-      closed.set(cause);
-    }
-
-    List<List<WatchEvent>> batches() {
-      return batches;
-    }
-
-    List<WatchEvent> events() {
-      return batches.stream().flatMap(List::stream).toList();
-    }
-
-    List<WatchEvent> await(int count) {
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(10))
-          .until(() -> events().size() >= count);
-      return events();
-    }
-
-    void assertNoMoreWithin(Duration wait) {
-      int now = events().size();
-      try {
-        Thread.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      assertThat(events()).hasSize(now);
-    }
-  }
 
   private static final class Events implements LeaderElection.Listener {
     final List<String> log = new CopyOnWriteArrayList<>();

@@ -30,11 +30,7 @@ public final class LainctlCommand implements Callable<Integer> {
       names = "--store",
       scope = ScopeType.INHERIT,
       paramLabel = "URL",
-      description =
-          "The cluster store: memory:, embedded:/path/store.db or etcd://host:port[,host:port]."
-              + " Default: $LAIN_STORE, else "
-              + Stores.DEFAULT_URL
-              + ".")
+      description = Stores.URL_HELP)
   String store;
 
   public LainctlCommand(CliContext context) {

@@ -10,6 +10,7 @@ import dev.lain.store.StoreException;
 import dev.lain.store.Stores;
 import dev.lain.store.Watch;
 import dev.lain.store.WatchEvent;
+import dev.lain.store.WatchRecorder;
 import dev.lain.testkit.EtcdServer;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +57,7 @@ class EtcdStoreTest {
   @Test
   void aValuePutWithEtcdctlIsSeenByGetAndByAWatch() {
     String key = root + "from-etcdctl";
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     try (Watch ignored = store.watch(root, 0, recorder)) {
       etcd.etcdctl("put", key, "{\"written\": \"by etcdctl\", \"ü\": 1}");
 
@@ -116,13 +117,13 @@ class EtcdStoreTest {
 
   @Test
   void closingTheStoreIsPromptAndEndsItsWatches() {
-    Recorder recorder = new Recorder();
+    WatchRecorder recorder = new WatchRecorder();
     store.watch(root, 0, recorder);
     long start = System.nanoTime();
     store.close();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.closed.get() != null);
-    assertThat(recorder.closed.get().code()).isEqualTo(StoreException.Code.CLOSED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.closedBy() != null);
+    assertThat(recorder.closedBy().code()).isEqualTo(StoreException.Code.CLOSED);
     assertThatThrownBy(store::revision)
         .isInstanceOfSatisfying(
             StoreException.class, e -> assertThat(e.code()).isEqualTo(StoreException.Code.CLOSED));

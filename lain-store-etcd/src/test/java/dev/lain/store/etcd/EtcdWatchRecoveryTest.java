@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lain.store.StoreException;
 import dev.lain.store.Watch;
 import dev.lain.store.WatchEvent;
+import dev.lain.store.WatchRecorder;
 import dev.lain.testkit.EtcdServer;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,7 @@ class EtcdWatchRecoveryTest {
     try (EtcdServer etcd = EtcdServer.startPrivate();
         EtcdStore store = EtcdStore.open(etcd.url(), PUT_TIMEOUT)) {
       long from = store.revision() + 1;
-      Recorder live = new Recorder();
+      WatchRecorder live = new WatchRecorder();
       List<Long> acknowledged = new CopyOnWriteArrayList<>();
       ExecutorService writerThread = Executors.newSingleThreadExecutor();
       try (Watch watch = store.watch("/recovery/", from, live)) {
@@ -60,14 +61,14 @@ class EtcdWatchRecoveryTest {
         assertThat(watch.lastDeliveredRevision()).isEqualTo(last);
 
         // etcd's own history of the same range, read by a watch that never saw an outage.
-        Recorder replay = new Recorder();
+        WatchRecorder replay = new WatchRecorder();
         try (Watch ignored = store.watch("/recovery/", from, replay)) {
           replay.awaitRevision(last, Duration.ofSeconds(20));
         }
         assertThat(live.described()).isEqualTo(replay.described());
         assertThat(((EtcdWatch) watch).resumes()).isPositive();
-        assertThat(live.closed.get()).isNull();
-        assertThat(live.compactedAt.get()).isZero();
+        assertThat(live.closedBy()).isNull();
+        assertThat(live.compactedAt()).isZero();
       } finally {
         writerThread.shutdownNow();
       }
