@@ -107,7 +107,7 @@ public final class StoreBench implements Callable<Integer> {
           "backend",
           "put/s (1 w)",
           "put/s (" + writers + " w)",
-          "watch events/s",
+          "watch ev/s (" + writers + " w)",
           "watch latency ms p50 / p90 / p99 / max");
       for (String url : urls) {
         try (Store store = Stores.open(url)) {
@@ -172,29 +172,39 @@ public final class StoreBench implements Callable<Integer> {
     }
   }
 
-  /** Events per second reaching a watcher while one writer puts as fast as it can. */
+  /** Events per second reaching one watcher while all writers put as fast as they can. */
   private double watchThroughput(Store store, String prefix, String value) throws Exception {
+    int each = puts / writers;
+    int total = each * writers;
     AtomicInteger seen = new AtomicInteger();
     CountDownLatch all = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
     long start;
     try (Watch ignored =
         store.watch(
             prefix,
             0,
             events -> {
-              if (seen.addAndGet(events.size()) >= puts) {
+              if (seen.addAndGet(events.size()) >= total) {
                 all.countDown();
               }
             })) {
       start = System.nanoTime();
-      for (int i = 0; i < puts; i++) {
-        store.put(prefix + (i % 100), value);
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String mine = prefix + w + "/";
+        done.add(pool.submit(() -> sequentialPuts(store, mine, value, each)));
+      }
+      for (Future<?> f : done) {
+        f.get();
       }
       if (!all.await(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("watch delivered only " + seen.get() + " of " + puts);
+        throw new IllegalStateException("watch delivered only " + seen.get() + " of " + total);
       }
+    } finally {
+      pool.shutdownNow();
     }
-    return puts / seconds(start);
+    return total / seconds(start);
   }
 
   /** Milliseconds from the start of a put to its event at a watcher: p50, p90, p99, max. */
