@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,7 @@ final class MetaCommand implements Callable<Integer> {
 
   /** Runs git in {@code dir}; null if git cannot be started. */
   private static Git git(Path dir, String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
     command.addAll(List.of(args));
     Process process;
     try {

@@ -13,6 +13,7 @@ import dev.lain.model.ClusterDomains;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -96,10 +97,7 @@ final class ConfigCommand implements Callable<Integer> {
       for (ConfigEntry entry : loaded.list()) {
         String value = entry.source() == ConfigEntry.Source.UNSET ? "-" : entry.value();
         out.printf(
-            format,
-            entry.key().keyName(),
-            entry.source().name().toLowerCase(java.util.Locale.ROOT),
-            value);
+            format, entry.key().keyName(), entry.source().name().toLowerCase(Locale.ROOT), value);
         for (String problem : entry.problems()) {
           out.printf("%-16s %-7s ^ unusable (the default applies): %s%n", "", "", problem);
         }
@@ -122,7 +120,7 @@ final class ConfigCommand implements Callable<Integer> {
         ObjectNode node = keys.addObject();
         node.put("key", entry.key().keyName());
         node.put("store_key", entry.key().storeKey());
-        node.put("source", entry.source().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("source", entry.source().name().toLowerCase(Locale.ROOT));
         if (entry.source() != ConfigEntry.Source.UNSET) {
           node.put("value", entry.value());
         }
@@ -142,8 +140,7 @@ final class ConfigCommand implements Callable<Integer> {
     @Parameters(
         index = "0",
         paramLabel = "KEY",
-        description =
-            "One of: domain, extra_domains, ssl, vip, node_network, registry_mirror, protected_apps.")
+        description = "A key shown by lainctl config list, e.g. extra_domains.")
     String key;
 
     @Override
