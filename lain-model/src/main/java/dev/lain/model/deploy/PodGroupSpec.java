@@ -1,0 +1,144 @@
+package dev.lain.model.deploy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The desired state of one pod group: {@code numInstances} instances (numbered 1..n) of {@code
+ * container}, at spec {@code version}.
+ *
+ * @param name {@code <app>.<type>.<proc>}, e.g. {@code hello.web.web}
+ * @param app the app (deployd's namespace)
+ * @param version 1 for the first spec, +1 for every change
+ * @param stateful hard stateful: instances never move off their node
+ * @param setupTime how long an instance without a health check must run before it counts as ready
+ * @param killTimeout how long a stopping instance gets before it is killed
+ */
+public record PodGroupSpec(
+    String name,
+    String app,
+    long version,
+    ContainerSpec container,
+    int numInstances,
+    RestartPolicy restartPolicy,
+    List<NodeConstraint> constraints,
+    boolean stateful,
+    HealthCheck health,
+    Duration setupTime,
+    Duration killTimeout) {
+
+  private static final Pattern NAME =
+      Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9.-]*\\.(web|worker|oneshot|portal)\\.[a-zA-Z0-9-]+");
+
+  public PodGroupSpec {
+    Objects.requireNonNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("pod group name must be <app>.<type>.<proc>: " + name);
+    }
+    Objects.requireNonNull(app, "app");
+    if (!name.startsWith(app + ".")) {
+      throw new IllegalArgumentException("pod group " + name + " does not belong to app " + app);
+    }
+    if (version < 1) {
+      throw new IllegalArgumentException("spec versions start at 1: " + version);
+    }
+    Objects.requireNonNull(container, "container");
+    if (numInstances < 0) {
+      throw new IllegalArgumentException("negative instance count: " + numInstances);
+    }
+    Objects.requireNonNull(restartPolicy, "restartPolicy");
+    constraints = List.copyOf(constraints);
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(setupTime, "setupTime");
+    Objects.requireNonNull(killTimeout, "killTimeout");
+    if (setupTime.isNegative() || killTimeout.isNegative()) {
+      throw new IllegalArgumentException("negative setup time or kill timeout");
+    }
+  }
+
+  /** The proc type: {@code web}, {@code worker}, {@code oneshot} or {@code portal}. */
+  public String procType() {
+    String rest = name.substring(app.length() + 1);
+    return rest.substring(0, rest.indexOf('.'));
+  }
+
+  /** The proc name: {@code web} in {@code hello.web.web}. */
+  public String procName() {
+    String rest = name.substring(app.length() + 1);
+    return rest.substring(rest.indexOf('.') + 1);
+  }
+
+  /**
+   * True if instances must come back on the node they ran on: hard stateful procs, and procs with
+   * volumes (their data lives on that node).
+   */
+  public boolean pinnedToNode() {
+    return stateful || !container.volumes().isEmpty();
+  }
+
+  public PodGroupSpec withNumInstances(int n) {
+    return new PodGroupSpec(
+        name,
+        app,
+        version,
+        container,
+        n,
+        restartPolicy,
+        constraints,
+        stateful,
+        health,
+        setupTime,
+        killTimeout);
+  }
+
+  /** The next version of this pod group with another container (a rolling upgrade). */
+  public PodGroupSpec upgradedTo(ContainerSpec newContainer) {
+    return new PodGroupSpec(
+        name,
+        app,
+        version + 1,
+        newContainer,
+        numInstances,
+        restartPolicy,
+        constraints,
+        stateful,
+        health,
+        setupTime,
+        killTimeout);
+  }
+
+  /**
+   * This spec under another version number (a rollback re-applies an old spec as a new version).
+   */
+  public PodGroupSpec withVersion(long newVersion) {
+    return new PodGroupSpec(
+        name,
+        app,
+        newVersion,
+        container,
+        numInstances,
+        restartPolicy,
+        constraints,
+        stateful,
+        health,
+        setupTime,
+        killTimeout);
+  }
+
+  public PodGroupSpec withHealth(HealthCheck newHealth) {
+    return new PodGroupSpec(
+        name,
+        app,
+        version,
+        container,
+        numInstances,
+        restartPolicy,
+        constraints,
+        stateful,
+        newHealth,
+        setupTime,
+        killTimeout);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lain.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A node's container engine as the agent uses it. Implementations: {@code DockerRuntime} (the real
+ * dockerd, in lain-runtime-docker) and {@link FakeRuntime} (scriptable, for tests and simulations).
+ *
+ * <p>Containers are found again by their labels, so an agent that restarts adopts the containers it
+ * created before without touching them. Every method throws {@link RuntimeFailure} when the engine
+ * refuses or cannot be reached.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+  /** Creates (does not start) a container; returns its id. */
+  String create(ContainerRequest request);
+
+  void start(String id);
+
+  /** Stops a running container: SIGTERM, then SIGKILL after {@code timeoutSeconds}. */
+  void stop(String id, int timeoutSeconds);
+
+  /** Removes a container, killing it if it runs. Removing a missing container is not an error. */
+  void remove(String id);
+
+  Optional<ContainerInfo> inspect(String id);
+
+  /** Every container (running or not) carrying all of {@code labels}. */
+  List<ContainerInfo> list(Map<String, String> labels);
+
+  /** True if the image is present locally. */
+  boolean hasImage(String image);
+
+  /** Pulls an image (from the cluster's registry). */
+  void pull(String image);
+
+  /**
+   * Calls {@code listener} with every container event (start, die, health change, OOM, destroy)
+   * until the returned subscription is closed. Events are hints to look again: the agent always
+   * re-reads with {@link #inspect} or {@link #list}.
+   */
+  Subscription events(EventListener listener);
+
+  /** Receives container events, on one thread. */
+  @FunctionalInterface
+  interface EventListener {
+    void onEvent(ContainerEvent event);
+  }
+
+  /** A running subscription. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  @Override
+  void close();
+}
