@@ -70,12 +70,15 @@ public record PodGroupSpec(
     return rest.substring(rest.indexOf('.') + 1);
   }
 
+  /** The log directory every instance gets; it alone does not tie an instance to its node. */
+  public static final String LOG_VOLUME = "/lain/logs";
+
   /**
    * True if instances must come back on the node they ran on: hard stateful procs, and procs with
-   * volumes (their data lives on that node).
+   * volumes other than the log directory (their data lives on that node).
    */
   public boolean pinnedToNode() {
-    return stateful || !container.volumes().isEmpty();
+    return stateful || container.volumes().stream().anyMatch(v -> !v.equals(LOG_VOLUME));
   }
 
   public PodGroupSpec withNumInstances(int n) {

@@ -1,0 +1,242 @@
+package dev.lain.cluster.state;
+
+import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.InstanceId;
+import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.NodeMode;
+import dev.lain.model.deploy.PodGroupCondition;
+import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.store.KeyValue;
+import dev.lain.store.Listing;
+import dev.lain.store.Store;
+import dev.lain.store.Txn;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** deployd's records in the store, typed. Every write is a single key or one transaction. */
+public final class DeploydState {
+  private final Store store;
+
+  public DeploydState(Store store) {
+    this.store = store;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  // ---- pod groups (written by the API) ---------------------------------------------------
+
+  public Optional<Versioned<PodGroupRecord>> podGroup(String name) {
+    return store
+        .get(DeploydKeys.podGroup(name))
+        .map(
+            kv ->
+                new Versioned<>(
+                    DeploydJson.read(kv.value(), PodGroupRecord.class), kv.modRevision()));
+  }
+
+  /** Creates a pod group; false if one of that name exists. */
+  public boolean createPodGroup(PodGroupRecord record) {
+    return store.compareAndSet(DeploydKeys.podGroup(record.name()), 0, DeploydJson.write(record));
+  }
+
+  /** Replaces a pod group if nobody changed it since {@code expectedRevision}. */
+  public boolean updatePodGroup(PodGroupRecord record, long expectedRevision) {
+    return store.compareAndSet(
+        DeploydKeys.podGroup(record.name()), expectedRevision, DeploydJson.write(record));
+  }
+
+  /** Removes a pod group's desired state and condition; its instances go with the next pass. */
+  public boolean removePodGroup(String name) {
+    boolean existed = store.get(DeploydKeys.podGroup(name)).isPresent();
+    store.commit(
+        Txn.always(
+            List.of(
+                new Txn.Delete(DeploydKeys.podGroup(name)),
+                new Txn.Delete(DeploydKeys.podGroupCondition(name)))));
+    return existed;
+  }
+
+  public void setCondition(String podGroup, PodGroupCondition condition) {
+    store.put(DeploydKeys.podGroupCondition(podGroup), DeploydJson.write(condition));
+  }
+
+  // ---- assignments (written by the engine) -----------------------------------------------
+
+  /** etcd refuses transactions of more than 128 operations by default. */
+  static final int MAX_TXN_OPS = 100;
+
+  /**
+   * Writes assignments and removes others, in transactions of at most {@link #MAX_TXN_OPS}
+   * operations (a large plan is not atomic as a whole; the engine's next pass sees where it
+   * stopped).
+   */
+  public void applyAssignments(List<Assignment> upserts, List<Assignment> removals) {
+    List<Txn.Operation> ops = new ArrayList<>();
+    for (Assignment a : upserts) {
+      ops.add(new Txn.Put(DeploydKeys.assignment(a.node(), a.id()), DeploydJson.write(a)));
+    }
+    for (Assignment a : removals) {
+      ops.add(new Txn.Delete(DeploydKeys.assignment(a.node(), a.id())));
+    }
+    for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
+      store.commit(Txn.always(ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS))));
+    }
+  }
+
+  public List<Assignment> assignmentsOf(String node) {
+    return readAll(store.list(DeploydKeys.assignmentsOf(node)), Assignment.class, problems -> {});
+  }
+
+  // ---- instances (written by agents) -----------------------------------------------------
+
+  public void putInstance(InstanceStatus status) {
+    store.put(DeploydKeys.instance(status.node(), status.id()), DeploydJson.write(status));
+  }
+
+  public void removeInstance(String node, InstanceId id) {
+    store.delete(DeploydKeys.instance(node, id));
+  }
+
+  public List<InstanceStatus> instancesOf(String node) {
+    return readAll(store.list(DeploydKeys.instancesOf(node)), InstanceStatus.class, problems -> {});
+  }
+
+  // ---- nodes -----------------------------------------------------------------------------
+
+  /** Registers (or re-registers) a node under LAIN's key, keeping no older key of that name. */
+  public void registerNode(NodeInfo node) {
+    List<Txn.Operation> ops = new ArrayList<>();
+    for (KeyValue kv : store.list(DeploydKeys.NODES).entries()) {
+      String key = kv.key().substring(DeploydKeys.NODES.length());
+      if (key.startsWith(node.name() + ":") && !key.equals(node.key())) {
+        ops.add(new Txn.Delete(kv.key()));
+      }
+    }
+    ops.add(new Txn.Put(DeploydKeys.node(node), DeploydJson.write(node)));
+    store.commit(Txn.always(ops));
+  }
+
+  public Map<String, NodeInfo> nodes() {
+    Map<String, NodeInfo> nodes = new HashMap<>();
+    for (NodeInfo node : readAll(store.list(DeploydKeys.NODES), NodeInfo.class, problems -> {})) {
+      nodes.put(node.name(), node);
+    }
+    return nodes;
+  }
+
+  /** Marks the node alive for as long as {@code leaseId} lives. */
+  public void heartbeat(String node, String value, long leaseId) {
+    store.put(DeploydKeys.heartbeat(node), value, leaseId);
+  }
+
+  public void setNodeMode(String node, NodeMode mode) {
+    if (mode == NodeMode.ACTIVE) {
+      store.delete(DeploydKeys.nodeMode(node));
+    } else {
+      store.put(DeploydKeys.nodeMode(node), mode.name());
+    }
+  }
+
+  // ---- everything ------------------------------------------------------------------------
+
+  /** Reads every deployd record. */
+  public DeploydSnapshot snapshot() {
+    Listing deployd = store.list(DeploydKeys.DEPLOYD);
+    Listing nodeListing = store.list(DeploydKeys.NODES);
+    Map<String, String> unreadable = new HashMap<>();
+    Map<String, Versioned<PodGroupRecord>> podGroups = new HashMap<>();
+    Map<String, PodGroupCondition> conditions = new HashMap<>();
+    List<Assignment> assignments = new ArrayList<>();
+    List<InstanceStatus> instances = new ArrayList<>();
+    Set<String> alive = new HashSet<>();
+    Map<String, NodeMode> modes = new HashMap<>();
+    for (KeyValue kv : deployd.entries()) {
+      String key = kv.key();
+      if (key.startsWith(DeploydKeys.POD_GROUPS)) {
+        decode(kv, PodGroupRecord.class, unreadable)
+            .ifPresent(r -> podGroups.put(r.name(), new Versioned<>(r, kv.modRevision())));
+      } else if (key.startsWith(DeploydKeys.POD_GROUP_CONDITIONS)) {
+        decode(kv, PodGroupCondition.class, unreadable)
+            .ifPresent(c -> conditions.put(lastSegment(key), c));
+      } else if (key.startsWith(DeploydKeys.ASSIGNMENTS)) {
+        decode(kv, Assignment.class, unreadable).ifPresent(assignments::add);
+      } else if (key.startsWith(DeploydKeys.INSTANCES)) {
+        decode(kv, InstanceStatus.class, unreadable).ifPresent(instances::add);
+      } else if (key.startsWith(DeploydKeys.HEARTBEATS)) {
+        alive.add(lastSegment(key));
+      } else if (key.startsWith(DeploydKeys.NODE_MODES)) {
+        try {
+          modes.put(lastSegment(key), NodeMode.valueOf(kv.value()));
+        } catch (IllegalArgumentException e) {
+          unreadable.put(key, "not a node mode: " + kv.value());
+        }
+      }
+    }
+    Map<String, NodeInfo> nodes = new HashMap<>();
+    for (KeyValue kv : nodeListing.entries()) {
+      decode(kv, NodeInfo.class, unreadable).ifPresent(n -> nodes.put(n.name(), n));
+    }
+    return new DeploydSnapshot(
+        Math.min(deployd.revision(), nodeListing.revision()),
+        podGroups,
+        conditions,
+        assignments,
+        instances,
+        nodes,
+        alive,
+        modes,
+        unreadable);
+  }
+
+  private static String lastSegment(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
+  }
+
+  private static <T> Optional<T> decode(
+      KeyValue kv, Class<T> type, Map<String, String> unreadable) {
+    try {
+      return Optional.of(DeploydJson.read(kv.value(), type));
+    } catch (IllegalArgumentException e) {
+      unreadable.put(kv.key(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static <T> List<T> readAll(
+      Listing listing, Class<T> type, Consumer<Map<String, String>> problems) {
+    Map<String, String> unreadable = new HashMap<>();
+    List<T> out =
+        listing.entries().stream()
+            .map(kv -> decode(kv, type, unreadable))
+            .flatMap(Optional::stream)
+            .toList();
+    problems.accept(unreadable);
+    return out;
+  }
+
+  /** For callers that transform a pod group with retries on concurrent changes. */
+  public Optional<PodGroupRecord> updatePodGroup(
+      String name, Function<PodGroupRecord, PodGroupRecord> change) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Optional<Versioned<PodGroupRecord>> current = podGroup(name);
+      if (current.isEmpty()) {
+        return Optional.empty();
+      }
+      PodGroupRecord next = change.apply(current.get().value());
+      if (updatePodGroup(next, current.get().modRevision())) {
+        return Optional.of(next);
+      }
+    }
+    throw new IllegalStateException("pod group " + name + " keeps changing; try again");
+  }
+}
