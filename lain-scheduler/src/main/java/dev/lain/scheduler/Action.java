@@ -1,6 +1,7 @@
 package dev.lain.scheduler;
 
 import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.InstanceStatus;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupSpec;
 
@@ -24,6 +25,12 @@ public sealed interface Action {
 
   /** A drift request has been carried out: forget it. */
   record FinishDrift(String podGroup, int instance) implements Action {}
+
+  /**
+   * Drop the report of an instance that is no longer assigned and whose node is down: its agent is
+   * not there to do it.
+   */
+  record ForgetStatus(InstanceStatus status) implements Action {}
 
   /** Something an operator must look at (e.g. the node-loss circuit breaker tripped). */
   record RaiseAlert(String message) implements Action {}

@@ -134,7 +134,24 @@ public final class Reconciler {
           new GroupPass(this, record, assigned).run();
         }
       }
+      forgetOrphanedStatuses();
       return new Plan(actions);
+    }
+
+    private void forgetOrphanedStatuses() {
+      Set<InstanceId> assignedHere = new HashSet<>();
+      for (Assignment a : state.assignments()) {
+        if (!removed.contains(a.id())) {
+          assignedHere.add(a.id());
+        }
+      }
+      for (InstanceStatus status : state.instances().values()) {
+        NodeState node = state.nodes().get(status.node());
+        boolean agentAway = node == null || !node.heartbeat();
+        if (agentAway && !assignedHere.contains(status.id())) {
+          actions.add(new Action.ForgetStatus(status));
+        }
+      }
     }
 
     void unassign(Assignment a) {

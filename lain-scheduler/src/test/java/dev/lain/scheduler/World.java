@@ -149,6 +149,7 @@ final class World {
                 r.podGroup(), podGroups.get(r.podGroup()).rolledBackTo(r.to(), r.reason()));
         case Action.FinishDrift d -> change(d.podGroup(), rec -> rec.withoutDrift(d.instance()));
         case Action.RaiseAlert alert -> alerts.add(alert.message());
+        case Action.ForgetStatus f -> instances.remove(f.status().id());
       }
     }
     return plan;
