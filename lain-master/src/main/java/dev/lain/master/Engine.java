@@ -79,7 +79,15 @@ public final class Engine implements AutoCloseable {
   }
 
   public EngineStatus status() {
-    return status;
+    EngineStatus last = status;
+    return new EngineStatus(
+        last.lastPass(),
+        last.passes(),
+        last.revision(),
+        last.actions(),
+        last.took(),
+        last.alerts(),
+        paused);
   }
 
   /** Stops or resumes making changes (LAIN's {@code PATCH /api/status}). */
