@@ -268,6 +268,17 @@ public final class Reconciler {
       for (int k = 0; k < current.size(); k++) {
         current.set(k, sync(current.get(k)));
       }
+      if (old.size() > 1) {
+        // Superseded versions (an upgrade replaced by a newer one before it finished): keep the
+        // copy that serves (the newest ready one, else the newest) and drop the rest.
+        Comparator<Assignment> preference =
+            Comparator.comparing((Assignment a) -> ready(a))
+                .thenComparingLong(a -> a.id().version())
+                .thenComparingInt(a -> a.id().drift());
+        Assignment keep = old.stream().max(preference).orElseThrow();
+        old.stream().filter(a -> a != keep).forEach(pass::unassign);
+        old = new ArrayList<>(List.of(keep));
+      }
       if (!old.isEmpty()) {
         if (current.isEmpty()) {
           pendingUpgrade.add(i);
@@ -431,7 +442,12 @@ public final class Reconciler {
       if (pendingUpgrade.isEmpty() || rolledBack || !notReady.isEmpty()) {
         return;
       }
-      int i = pendingUpgrade.first();
+      // Copies that serve nothing go first: upgrading them risks nothing.
+      int i =
+          pendingUpgrade.stream()
+              .filter(n -> !ready(upgradeBase.get(n)))
+              .findFirst()
+              .orElse(pendingUpgrade.first());
       Assignment base = upgradeBase.get(i);
       InstanceId next = new InstanceId(spec.name(), i, spec.version(), base.id().drift());
       Optional<String> pin = spec.pinnedToNode() ? Optional.of(base.node()) : Optional.empty();
@@ -440,8 +456,15 @@ public final class Reconciler {
         assign(next, placed.nodes().get(next));
         return;
       }
-      // No room for both: stop the old copy first if its node can then take the new one.
-      if (roomAfterRemoving(base)) {
+      // No room for both: stop the old copy first if its node can then take the new one, unless it
+      // is the last ready copy of a group that should have more.
+      if (ready(base) && spec.numInstances() > 1 && readyCopies() <= 1) {
+        problems.add(
+            "upgrade of instance "
+                + i
+                + " waits: there is no room to start it beside the old copy,"
+                + " which is the last ready instance");
+      } else if (roomAfterRemoving(base)) {
         upgradeLeftovers(i).forEach(pass::unassign);
         placeOne(request(next, Optional.of(base.node()), Set.of()), "upgrade instance " + i);
       } else {
@@ -454,6 +477,10 @@ public final class Reconciler {
                 + base.node()
                 + " once the old copy is gone");
       }
+    }
+
+    private long readyCopies() {
+      return assigned.stream().filter(a -> !pass.removed.contains(a.id()) && ready(a)).count();
     }
 
     private List<Assignment> upgradeLeftovers(int i) {
