@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -79,7 +81,7 @@ public final class FakeRuntime implements ContainerRuntime {
   // Guarded by lock.
   private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
   private final Map<String, ImageBehaviour> behaviours = new HashMap<>();
-  private final Map<String, Boolean> images = new HashMap<>();
+  private final Set<String> images = new HashSet<>();
   private final Map<String, Optional<RuntimeFailure>> registry = new HashMap<>();
   private final Map<String, Integer> startsById = new HashMap<>();
   private final Map<String, Integer> startsByName = new HashMap<>();
@@ -132,7 +134,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   /** Makes {@code image} present locally, as if built or pulled before. */
   public FakeRuntime addImage(String image) {
-    write(() -> images.put(normalizeImage(image), true));
+    write(() -> images.add(normalizeImage(image)));
     return this;
   }
 
@@ -250,7 +252,7 @@ public final class FakeRuntime implements ContainerRuntime {
         new Call.Create(request),
         () -> {
           String image = normalizeImage(request.image());
-          if (!images.containsKey(image)) {
+          if (!images.contains(image)) {
             throw new RuntimeFailure(
                 RuntimeFailure.Code.IMAGE_NOT_FOUND, "no such image: " + request.image());
           }
@@ -375,7 +377,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   @Override
   public boolean hasImage(String image) {
-    return mutate(new Call.HasImage(image), () -> images.containsKey(normalizeImage(image)));
+    return mutate(new Call.HasImage(image), () -> images.contains(normalizeImage(image)));
   }
 
   @Override
@@ -396,7 +398,7 @@ public final class FakeRuntime implements ContainerRuntime {
             // A fresh exception per call, so each failure has the caller's stack trace.
             throw new RuntimeFailure(failure.code(), failure.getMessage());
           }
-          images.put(normalized, true);
+          images.add(normalized);
         });
   }
 
