@@ -9,8 +9,11 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -37,15 +40,19 @@ final class NodeTable {
   final long[] freeCpu;
   private final List<Map<String, Integer>> counts;
   private final Map<String, Set<Integer>> holders = new HashMap<>();
-  private final List<List<Candidates>> indexesOf;
-  private final int maxIndexes;
+  private final List<List<SpreadIndex>> indexesOf;
+  private final Tuning tuning;
   private int indexCount;
+  private final Map<GroupKey, SpreadIndex> groupIndexes = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<List<NodeConstraint>, ConstraintClass> classesAsGiven = new HashMap<>();
   private final Map<List<NodeConstraint>, ConstraintClass> classes = new HashMap<>();
 
-  NodeTable(List<NodeView> nodesByName, int maxIndexes) {
+  /** A pod group's own index within one constraint class. */
+  private record GroupKey(List<NodeConstraint> constraints, String podGroup) {}
+
+  NodeTable(List<NodeView> nodesByName, Tuning tuning) {
     int n = nodesByName.size();
-    this.maxIndexes = maxIndexes;
+    this.tuning = tuning;
     infos = new NodeInfo[n];
     accepts = new boolean[n];
     capacityMemory = new long[n];
@@ -137,15 +144,13 @@ final class NodeTable {
   }
 
   void allocate(int node, String podGroup, Resources request) {
-    List<Candidates> indexes = indexesOf.get(node);
-    indexes.forEach(index -> index.detach(node));
     allocatedMemory[node] += request.memoryBytes();
     allocatedCpu[node] += request.cpuMillis();
     refreshFree(node);
-    indexes.forEach(index -> index.attach(node));
     if (counts.get(node).merge(podGroup, 1, Integer::sum) == 1) {
       holders.computeIfAbsent(podGroup, k -> new HashSet<>()).add(node);
     }
+    touch(node);
   }
 
   void release(int node, String podGroup, Resources request) {
@@ -167,12 +172,9 @@ final class NodeTable {
               + Reasons.size(new Resources(allocatedMemory[node], allocatedCpu[node]))
               + ") is allocated there");
     }
-    List<Candidates> indexes = indexesOf.get(node);
-    indexes.forEach(index -> index.detach(node));
     allocatedMemory[node] -= request.memoryBytes();
     allocatedCpu[node] -= request.cpuMillis();
     refreshFree(node);
-    indexes.forEach(index -> index.attach(node));
     if (count == 1) {
       nodeCounts.remove(podGroup);
       Set<Integer> nodes = holders.get(podGroup);
@@ -183,6 +185,44 @@ final class NodeTable {
     } else {
       nodeCounts.put(podGroup, count - 1);
     }
+    touch(node);
+  }
+
+  private void touch(int node) {
+    for (SpreadIndex index : indexesOf.get(node)) {
+      index.touch(node);
+    }
+    for (SpreadIndex index : groupIndexes.values()) {
+      index.touch(node);
+    }
+  }
+
+  /**
+   * The pod group's own index over {@code cls}, ordered by its instance count first, if it is
+   * spread over enough nodes to need one.
+   */
+  Optional<SpreadIndex> groupIndex(ConstraintClass cls, String podGroup) {
+    if (holders(podGroup).size() < tuning.groupIndexFrom() || tuning.maxGroupIndexes() == 0) {
+      return Optional.empty();
+    }
+    GroupKey key = new GroupKey(cls.constraints(), podGroup);
+    SpreadIndex index = groupIndexes.get(key);
+    if (index == null) {
+      if (groupIndexes.size() >= tuning.maxGroupIndexes()) {
+        Iterator<SpreadIndex> leastRecentlyUsed = groupIndexes.values().iterator();
+        leastRecentlyUsed.next();
+        leastRecentlyUsed.remove();
+      }
+      index =
+          new SpreadIndex(
+              cls.eligible().stream().toArray(),
+              infos.length,
+              freeMemory,
+              freeCpu,
+              node -> instances(node, podGroup));
+      groupIndexes.put(key, index);
+    }
+    return Optional.of(index);
   }
 
   /** The class of nodes for {@code constraints}, computed on first use. */
@@ -213,9 +253,9 @@ final class NodeTable {
     }
     int[] members = eligible.stream().toArray();
     Candidates candidates;
-    if (indexCount < maxIndexes) {
+    if (indexCount < tuning.maxSharedIndexes()) {
       indexCount++;
-      SpreadIndex index = new SpreadIndex(members, infos.length, freeMemory, freeCpu);
+      SpreadIndex index = new SpreadIndex(members, infos.length, freeMemory, freeCpu, node -> 0);
       for (int node : members) {
         indexesOf.get(node).add(index);
       }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,14 +25,10 @@ import java.util.Set;
  * name.
  *
  * <p>Pure and deterministic: the same nodes and calls give the same answers. Not thread-safe. Nodes
- * are indexed per constraint set by the spread key, so a placement costs about O(log n).
+ * are indexed per constraint set by free resources, and pod groups spread over many nodes get their
+ * own index by instance count first, so a placement costs about O(log n).
  */
 public final class Placement {
-  /**
-   * More distinct constraint sets than this are served by scanning (see {@link ScanCandidates}).
-   */
-  static final int DEFAULT_MAX_INDEXES = 64;
-
   private static final int[] NO_NODES = {};
 
   private final NodeTable table;
@@ -42,11 +39,11 @@ public final class Placement {
 
   /** A table over {@code nodes}; node names must be distinct. */
   public static Placement over(Collection<NodeView> nodes) {
-    return over(nodes, DEFAULT_MAX_INDEXES);
+    return over(nodes, Tuning.DEFAULT);
   }
 
-  /** As {@link #over(Collection)}, indexing at most {@code maxIndexes} constraint sets. */
-  static Placement over(Collection<NodeView> nodes, int maxIndexes) {
+  /** As {@link #over(Collection)}, indexed as {@code tuning} says. */
+  static Placement over(Collection<NodeView> nodes, Tuning tuning) {
     List<NodeView> byName = new ArrayList<>(nodes);
     byName.sort(Comparator.comparing(NodeView::name));
     for (int i = 1; i < byName.size(); i++) {
@@ -54,7 +51,7 @@ public final class Placement {
         throw new IllegalArgumentException("node " + byName.get(i).name() + " is given twice");
       }
     }
-    return new Placement(new NodeTable(byName, maxIndexes));
+    return new Placement(new NodeTable(byName, tuning));
   }
 
   /**
@@ -160,6 +157,12 @@ public final class Placement {
     ConstraintClass cls = table.classFor(request.constraints());
     int[] avoid = numbers(request.avoidNodes());
     String podGroup = request.id().podGroup();
+    Optional<SpreadIndex> own = table.groupIndex(cls, podGroup);
+    if (own.isPresent()) {
+      // Ordered by this pod group's instance count first: the first fit is the answer.
+      return own.get()
+          .best(wanted.memoryBytes(), wanted.cpuMillis(), node -> Reasons.contains(avoid, node));
+    }
     // Nodes without an instance of the pod group come first; the index finds the best of them.
     int best =
         cls.candidates()

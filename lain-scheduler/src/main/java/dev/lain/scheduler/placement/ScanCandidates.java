@@ -41,8 +41,5 @@ final class ScanCandidates implements Candidates {
   }
 
   @Override
-  public void detach(int node) {}
-
-  @Override
-  public void attach(int node) {}
+  public void touch(int node) {}
 }

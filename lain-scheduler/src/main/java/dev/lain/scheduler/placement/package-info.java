@@ -25,12 +25,14 @@
  *  request ──► required node? ──yes──► feasible? ──► that node, or Unplaceable (why that node not)
  *                   │ no
  *                   ▼
- *  constraint class (nodes matching the constraint set, computed once, indexed on first use)
+ *  constraint class: the nodes matching the constraint set (computed once per set)
  *                   │
  *                   ▼
- *  SpreadIndex: treap in spread order (free memory ↓, free CPU ↓, name ↑) with each subtree's
- *  largest free CPU; walk to the first node with enough CPU that neither holds the pod group nor
- *  is avoided; stop at the first node short of memory ── found ──► that node
+ *  pod group on many nodes (Tuning.groupIndexFrom)? ──yes──► its own SpreadIndex, ordered by its
+ *                   │ no                                     instance count, then as below: the
+ *                   ▼                                        first fit is the answer
+ *  the class's shared SpreadIndex, ordered by free memory ↓, free CPU ↓, name ↑: the first node
+ *  with enough CPU and memory that neither holds the pod group nor is avoided ── found ──► it
  *                   │ none
  *                   ▼
  *  the few nodes that already hold the pod group: best feasible by the full spread key
@@ -39,8 +41,11 @@
  *  Unplaceable: counts and the closest nodes, in words (Reasons)
  * </pre>
  *
- * <p>Nodes that already hold an instance of the pod group are skipped by the index walk and looked
- * at only if nothing else fits, which is exact because the pod group count comes first in the
- * spread key. Each allocation or release moves the node within every index it belongs to.
+ * <p>A {@link dev.lain.scheduler.placement.SpreadIndex} is a treap whose subtrees know their
+ * largest free CPU: the walk skips subtrees without enough CPU and ends a level at the first node
+ * short of memory, so a search is about O(log n). Skipping the holders in the shared index is exact
+ * because the pod group count comes first in the spread key; a pod group spread over many nodes
+ * gets its own index so that the walk does not pass them all. Indexes are updated lazily: a change
+ * to a node only flags it, and an index re-sorts its flagged nodes before it is searched.
  */
 package dev.lain.scheduler.placement;

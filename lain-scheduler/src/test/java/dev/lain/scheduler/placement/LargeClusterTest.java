@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The index against the reference on a cluster large enough for deep trees and many equal keys,
- * filled until groups fail, with releases in between.
+ * Every indexing against the reference on a cluster large enough for deep trees and many equal
+ * keys, with some pod groups spread over many nodes, filled until groups fail, with releases in
+ * between.
  */
 class LargeClusterTest {
   private static final List<List<NodeConstraint>> CONSTRAINT_SETS =
@@ -26,8 +28,9 @@ class LargeClusterTest {
           List.of(NodeConstraint.DEFAULT_GROUP, Fixtures.eq("ssd", "yes")),
           List.of(Fixtures.ne("group", "default")));
 
-  @Test
-  void agreesWithTheReferenceUntilTheClusterIsFull() {
+  @ParameterizedTest
+  @EnumSource(Indexing.class)
+  void agreesWithTheReferenceUntilTheClusterIsFull(Indexing indexing) {
     Random random = new Random(42);
     List<NodeView> nodes = new ArrayList<>();
     for (int i = 0; i < 1500; i++) {
@@ -46,7 +49,7 @@ class LargeClusterTest {
               labels);
       nodes.add(new NodeView(info, Resources.ZERO, i % 50 != 7, Map.of()));
     }
-    Placement placement = Placement.over(nodes);
+    Placement placement = Placement.over(nodes, indexing.tuning());
     ReferencePlacement reference = new ReferencePlacement(nodes);
     List<PlacementRequest> placed = new ArrayList<>();
     Map<InstanceId, String> where = new HashMap<>();
@@ -57,7 +60,8 @@ class LargeClusterTest {
           CONSTRAINT_SETS.get(random.nextInt(CONSTRAINT_SETS.size()));
       Resources size = Fixtures.res(128L * (1 + random.nextInt(4)), 125L * (1 + random.nextInt(8)));
       List<PlacementRequest> group = new ArrayList<>();
-      int instances = 1 + random.nextInt(8);
+      // Mostly small groups; every 25th is large enough for a pod group index of its own.
+      int instances = g % 25 == 0 ? 40 + random.nextInt(60) : 1 + random.nextInt(8);
       for (int i = 1; i <= instances; i++) {
         PlacementRequest r =
             PlacementRequest.of(new InstanceId(podGroup, i, 1, 0), size, constraints);

@@ -7,6 +7,7 @@ import dev.lain.model.deploy.NodeConstraint;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.Resources;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,19 +152,14 @@ class PlacementPropertiesTest {
     return step.list().ofMaxSize(15);
   }
 
-  @Provide
-  Arbitrary<Integer> maxIndexes() {
-    return Arbitraries.of(0, 1, 64);
-  }
-
   // ---- properties
 
   @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
   void choosesExactlyAsTheReferenceOnEveryStep(
       @ForAll("clusters") List<NodeView> cluster,
       @ForAll("steps") List<Step> steps,
-      @ForAll("maxIndexes") int maxIndexes) {
-    Placement placement = Placement.over(cluster, maxIndexes);
+      @ForAll Indexing indexing) {
+    Placement placement = Placement.over(cluster, indexing.tuning());
     ReferencePlacement reference = new ReferencePlacement(cluster);
     List<Held> held = new ArrayList<>();
     for (Step step : steps) {
@@ -200,8 +196,8 @@ class PlacementPropertiesTest {
   void capacityIsNeverExceeded(
       @ForAll("clusters") List<NodeView> cluster,
       @ForAll("steps") List<Step> steps,
-      @ForAll("maxIndexes") int maxIndexes) {
-    Placement placement = Placement.over(cluster, maxIndexes);
+      @ForAll Indexing indexing) {
+    Placement placement = Placement.over(cluster, indexing.tuning());
     run(placement, steps);
     for (NodeView start : cluster) {
       Resources capacity = start.info().capacity();
@@ -218,8 +214,8 @@ class PlacementPropertiesTest {
   void everyPlacedInstanceIsOnAFeasibleNode(
       @ForAll("clusters") List<NodeView> cluster,
       @ForAll("steps") List<Step> steps,
-      @ForAll("maxIndexes") int maxIndexes) {
-    Placement placement = Placement.over(cluster, maxIndexes);
+      @ForAll Indexing indexing) {
+    Placement placement = Placement.over(cluster, indexing.tuning());
     for (Step step : steps) {
       if (step instanceof PlaceStep(List<PlacementRequest> requests)) {
         List<NodeView> before = placement.views();
@@ -247,8 +243,8 @@ class PlacementPropertiesTest {
   void aFailedGroupLeavesEveryNodeAsItWas(
       @ForAll("clusters") List<NodeView> cluster,
       @ForAll("steps") List<Step> steps,
-      @ForAll("maxIndexes") int maxIndexes) {
-    Placement placement = Placement.over(cluster, maxIndexes);
+      @ForAll Indexing indexing) {
+    Placement placement = Placement.over(cluster, indexing.tuning());
     for (Step step : steps) {
       if (step instanceof PlaceStep(List<PlacementRequest> requests)) {
         List<NodeView> before = placement.views();
@@ -265,12 +261,12 @@ class PlacementPropertiesTest {
   void instancesOfOneGroupOnEqualNodesDifferByAtMostOne(
       @ForAll @IntRange(min = 1, max = 8) int nodes,
       @ForAll @IntRange(min = 0, max = 40) int instances,
-      @ForAll("maxIndexes") int maxIndexes) {
+      @ForAll Indexing indexing) {
     List<NodeView> cluster =
         IntStream.range(0, nodes)
             .mapToObj(i -> Fixtures.node("node" + i, 64 * 1024, 64_000, "group=default"))
             .toList();
-    Placement placement = Placement.over(cluster, maxIndexes);
+    Placement placement = Placement.over(cluster, indexing.tuning());
     List<PlacementRequest> group =
         IntStream.rangeClosed(1, instances)
             .mapToObj(
@@ -291,8 +287,8 @@ class PlacementPropertiesTest {
   void releaseThenPlaceRestoresTheTableAndTheChoice(
       @ForAll("clusters") List<NodeView> cluster,
       @ForAll("steps") List<Step> steps,
-      @ForAll("maxIndexes") int maxIndexes) {
-    Placement placement = Placement.over(cluster, maxIndexes);
+      @ForAll Indexing indexing) {
+    Placement placement = Placement.over(cluster, indexing.tuning());
     List<Held> held = run(placement, steps);
     for (Held h : List.copyOf(held)) {
       List<NodeView> before = placement.views();
@@ -307,10 +303,9 @@ class PlacementPropertiesTest {
   }
 
   @Property(tries = 200)
-  void theIndexKeepsItsMembersInSpreadOrder(
+  void anIndexKeepsItsMembersInOrderOfLevelThenFreeResources(
       @ForAll("clusters") List<NodeView> cluster, @ForAll("steps") List<Step> steps) {
-    // Only accepting nodes matter here: every constraint set below indexes them.
-    Placement placement = Placement.over(cluster, 64);
+    Placement placement = Placement.over(cluster);
     run(placement, steps);
     List<NodeView> views = placement.views();
     List<Integer> accepting =
@@ -320,16 +315,34 @@ class PlacementPropertiesTest {
             .toList();
     long[] mem = views.stream().mapToLong(v -> v.free().memoryBytes()).toArray();
     long[] cpu = views.stream().mapToLong(v -> v.free().cpuMillis()).toArray();
-    SpreadIndex fresh =
+    int[] level = views.stream().mapToInt(v -> v.instancesOf("a.web.web")).toArray();
+    SpreadIndex index =
         new SpreadIndex(
-            accepting.stream().mapToInt(Integer::intValue).toArray(), views.size(), mem, cpu);
+            accepting.stream().mapToInt(Integer::intValue).toArray(),
+            views.size(),
+            mem,
+            cpu,
+            n -> level[n]);
     List<Integer> expected = new ArrayList<>(accepting);
     expected.sort(
-        (a, b) ->
-            mem[a] != mem[b]
-                ? Long.compare(mem[b], mem[a])
-                : cpu[a] != cpu[b] ? Long.compare(cpu[b], cpu[a]) : Integer.compare(a, b));
-    assertThat(fresh.inOrder()).containsExactly(expected.stream().mapToInt(i -> i).toArray());
+        Comparator.<Integer>comparingInt(n -> level[n])
+            .thenComparing(n -> mem[n], Comparator.reverseOrder())
+            .thenComparing(n -> cpu[n], Comparator.reverseOrder())
+            .thenComparing(n -> n));
+    assertThat(index.inOrder()).containsExactly(expected.stream().mapToInt(i -> i).toArray());
+
+    // Touched nodes are re-sorted under their new keys before the next look.
+    for (int n : accepting) {
+      mem[n] = (n * 7919L) % 5;
+      level[n] = n % 3;
+      index.touch(n);
+    }
+    expected.sort(
+        Comparator.<Integer>comparingInt(n -> level[n])
+            .thenComparing(n -> mem[n], Comparator.reverseOrder())
+            .thenComparing(n -> cpu[n], Comparator.reverseOrder())
+            .thenComparing(n -> n));
+    assertThat(index.inOrder()).containsExactly(expected.stream().mapToInt(i -> i).toArray());
   }
 
   // ---- helpers

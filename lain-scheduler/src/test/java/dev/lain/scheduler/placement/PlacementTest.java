@@ -20,13 +20,13 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each placement rule, one case at a time; every case runs indexed and scanning. */
 class PlacementTest {
 
-  private static Placement table(int maxIndexes, NodeView... nodes) {
-    return Placement.over(List.of(nodes), maxIndexes);
+  private static Placement table(Indexing indexing, NodeView... nodes) {
+    return Placement.over(List.of(nodes), indexing.tuning());
   }
 
   private static String placedOn(PlacementOutcome outcome, InstanceId id) {
@@ -39,11 +39,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void choosesTheNodeWithFewestInstancesOfThePodGroup(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void choosesTheNodeWithFewestInstancesOfThePodGroup(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             holding(node("node1", 4096, 4000), "a.web.web", 2),
             holding(node("node2", 1024, 1000), "a.web.web", 1),
             holding(node("node3", 4096, 4000), "a.web.web", 1));
@@ -52,23 +52,21 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void nodesWithoutThePodGroupWinOverRoomierNodesWithIt(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void nodesWithoutThePodGroupWinOverRoomierNodesWithIt(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
-            holding(node("node1", 8192, 8000), "a.web.web", 1),
-            node("node2", 512, 500));
+            indexing, holding(node("node1", 8192, 8000), "a.web.web", 1), node("node2", 512, 500));
 
     assertThat(onlyPlacement(p, request("a.web.web", 2, 256, 250))).isEqualTo("node2");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void instancesOfOtherPodGroupsDoNotCountForSpread(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void instancesOfOtherPodGroupsDoNotCountForSpread(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             holding(node("node1", 4096, 4000), "b.web.web", 5),
             node("node2", 2048, 4000));
 
@@ -76,11 +74,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void onEqualCountsTheMostFreeMemoryAfterPlacementWins(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void onEqualCountsTheMostFreeMemoryAfterPlacementWins(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             allocated(node("node1", 4096, 4000), 2048, 0),
             allocated(node("node2", 4096, 1000), 1024, 0),
             node("node3", 2048, 8000));
@@ -89,11 +87,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void onEqualMemoryTheMostFreeCpuWins(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void onEqualMemoryTheMostFreeCpuWins(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node1", 2048, 2000),
             allocated(node("node2", 2048, 4000), 0, 1000),
             node("node3", 2048, 1000));
@@ -102,11 +100,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void onEqualResourcesTheFirstNodeNameWins(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void onEqualResourcesTheFirstNodeNameWins(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node-b", 2048, 2000),
             node("node-c", 2048, 2000),
             node("node-a", 2048, 2000));
@@ -115,11 +113,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void instancesOfOneGroupSpreadOverNodes(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void instancesOfOneGroupSpreadOverNodes(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node1", 8192, 8000),
             node("node2", 4096, 8000),
             node("node3", 2048, 8000));
@@ -143,19 +141,19 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void nodesThatTakeNoNewInstancesAreSkipped(int maxIndexes) {
-    Placement p = table(maxIndexes, closed(node("node1", 8192, 8000)), node("node2", 512, 500));
+  @EnumSource(Indexing.class)
+  void nodesThatTakeNoNewInstancesAreSkipped(Indexing indexing) {
+    Placement p = table(indexing, closed(node("node1", 8192, 8000)), node("node2", 512, 500));
 
     assertThat(onlyPlacement(p, request("a.web.web", 1, 256, 250))).isEqualTo("node2");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void anEqualConstraintNeedsTheLabelWithThatValue(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void anEqualConstraintNeedsTheLabelWithThatValue(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node1", 8192, 8000),
             node("node2", 8192, 8000, "group=gpu"),
             node("node3", 512, 500, "group=default"));
@@ -165,11 +163,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void aNodeWithoutTheLabelMatchesNotEqualOnly(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void aNodeWithoutTheLabelMatchesNotEqualOnly(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node1", 8192, 8000),
             node("node2", 4096, 8000, "group=gpu"),
             node("node3", 512, 500, "group=default"));
@@ -179,11 +177,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void everyConstraintMustHold(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void everyConstraintMustHold(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node1", 8192, 8000, "group=default"),
             node("node2", 4096, 8000, "group=default", "ssd=yes"),
             node("node3", 8192, 8000, "ssd=yes"));
@@ -195,11 +193,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void theRequestMustFitInWhatIsFree(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void theRequestMustFitInWhatIsFree(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             allocated(node("node1", 8192, 8000), 8000, 0),
             allocated(node("node2", 8192, 8000), 0, 7900),
             allocated(node("node3", 1024, 1000), 768, 750));
@@ -208,9 +206,9 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void avoidedNodesAreSkipped(int maxIndexes) {
-    Placement p = table(maxIndexes, node("node1", 8192, 8000), node("node2", 512, 500));
+  @EnumSource(Indexing.class)
+  void avoidedNodesAreSkipped(Indexing indexing) {
+    Placement p = table(indexing, node("node1", 8192, 8000), node("node2", 512, 500));
 
     assertThat(
             onlyPlacement(
@@ -219,11 +217,11 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void aRequiredNodeIsUsedEvenIfOthersSpreadBetter(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void aRequiredNodeIsUsedEvenIfOthersSpreadBetter(Indexing indexing) {
     Placement p =
         table(
-            maxIndexes,
+            indexing,
             node("node1", 8192, 8000),
             holding(node("node2", 512, 500), "a.worker.db", 3));
 
@@ -232,9 +230,9 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void placementsUseUpTheNode(int maxIndexes) {
-    Placement p = table(maxIndexes, node("node1", 1024, 1000), node("node2", 512, 500));
+  @EnumSource(Indexing.class)
+  void placementsUseUpTheNode(Indexing indexing) {
+    Placement p = table(indexing, node("node1", 1024, 1000), node("node2", 512, 500));
 
     // b ties with node2 on memory but node1 has more CPU left; c no longer fits on node1.
     p.placeGroup(
@@ -255,18 +253,18 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void aRequestExactlyAsLargeAsWhatIsFreeFits(int maxIndexes) {
-    Placement p = table(maxIndexes, allocated(node("node1", 1024, 1000), 768, 750));
+  @EnumSource(Indexing.class)
+  void aRequestExactlyAsLargeAsWhatIsFreeFits(Indexing indexing) {
+    Placement p = table(indexing, allocated(node("node1", 1024, 1000), 768, 750));
 
     assertThat(onlyPlacement(p, request("a.web.web", 1, 256, 250))).isEqualTo("node1");
     assertThat(p.view("node1").free()).isEqualTo(Resources.ZERO);
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void aNodeAllocatedBeyondCapacityTakesOnlyEmptyRequests(int maxIndexes) {
-    Placement p = table(maxIndexes, allocated(node("node1", 1024, 1000), 2048, 500));
+  @EnumSource(Indexing.class)
+  void aNodeAllocatedBeyondCapacityTakesOnlyEmptyRequests(Indexing indexing) {
+    Placement p = table(indexing, allocated(node("node1", 1024, 1000), 2048, 500));
 
     assertThat(p.place(request("a.web.web", 1, 1, 0)))
         .isInstanceOf(PlacementOutcome.Unplaceable.class);
@@ -274,9 +272,9 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void aFailedGroupPlacesNothing(int maxIndexes) {
-    Placement p = table(maxIndexes, node("node1", 1024, 1000), node("node2", 1024, 1000));
+  @EnumSource(Indexing.class)
+  void aFailedGroupPlacesNothing(Indexing indexing) {
+    Placement p = table(indexing, node("node1", 1024, 1000), node("node2", 1024, 1000));
     List<NodeView> before = p.views();
 
     PlacementOutcome outcome =
@@ -294,9 +292,9 @@ class PlacementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void releaseFreesResourcesAndTheSpreadCount(int maxIndexes) {
-    Placement p = table(maxIndexes, node("node1", 1024, 1000), node("node2", 1024, 1000));
+  @EnumSource(Indexing.class)
+  void releaseFreesResourcesAndTheSpreadCount(Indexing indexing) {
+    Placement p = table(indexing, node("node1", 1024, 1000), node("node2", 1024, 1000));
     p.placeGroup(List.of(request("a.web.web", 1, 512, 250), request("a.web.web", 2, 512, 250)));
 
     p.release("node1", "a.web.web", res(512, 250));

@@ -15,21 +15,22 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every reason an instance cannot be placed, word for word; indexed and scanning alike. */
 class ReasonsTest {
 
-  private static String reason(int maxIndexes, List<NodeView> nodes, PlacementRequest r) {
-    PlacementOutcome outcome = Placement.over(nodes, maxIndexes).place(r);
+  private static String reason(Indexing indexing, List<NodeView> nodes, PlacementRequest r) {
+    PlacementOutcome outcome = Placement.over(nodes, indexing.tuning()).place(r);
     assertThat(outcome).isInstanceOf(PlacementOutcome.Unplaceable.class);
     assertThat(((PlacementOutcome.Unplaceable) outcome).request()).isEqualTo(r);
     return ((PlacementOutcome.Unplaceable) outcome).reason();
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void namesEachMatchingNodeAndWhatItLacks(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void namesEachMatchingNodeAndWhatItLacks(Indexing indexing) {
     List<NodeView> nodes =
         List.of(
             closed(node("node1", 4096, 4000, "group=default")),
@@ -38,8 +39,7 @@ class ReasonsTest {
             node("node4", 8192, 8000, "group=gpu"));
 
     assertThat(
-            reason(
-                maxIndexes, nodes, request("hello.web.web", 3, 256, 250, eq("group", "default"))))
+            reason(indexing, nodes, request("hello.web.web", 3, 256, 250, eq("group", "default"))))
         .isEqualTo(
             "no node can take hello.web.web i3 (256 MiB, 0.25 CPU): 3 of 4 nodes match"
                 + " constraint:group==default; node3 has 0.1 CPU free, node2 has 120 MiB free,"
@@ -47,41 +47,39 @@ class ReasonsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void withoutConstraintsListsTheNodesClosestToFittingFirst(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void withoutConstraintsListsTheNodesClosestToFittingFirst(Indexing indexing) {
     List<NodeView> nodes =
         List.of(
             allocated(node("node1", 1024, 4000), 512, 0),
             allocated(node("node2", 2048, 2000), 1024, 500),
             allocated(node("node3", 1024, 1000), 924, 500));
 
-    assertThat(reason(maxIndexes, nodes, request("a.web.web", 1, 1024, 2000)))
+    assertThat(reason(indexing, nodes, request("a.web.web", 1, 1024, 2000)))
         .isEqualTo(
             "no node can take a.web.web i1 (1 GiB, 2 CPU): node2 has 1.5 CPU free,"
                 + " node1 has 512 MiB free, node3 has 100 MiB and 0.5 CPU free");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void avoidedNodesAreNamed(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void avoidedNodesAreNamed(Indexing indexing) {
     List<NodeView> nodes = List.of(node("node1", 1024, 1000), node("node2", 128, 1000));
 
     assertThat(
             reason(
-                maxIndexes,
-                nodes,
-                request("a.web.web", 1, 256, 250).withAvoidNodes(Set.of("node1"))))
+                indexing, nodes, request("a.web.web", 1, 256, 250).withAvoidNodes(Set.of("node1"))))
         .isEqualTo(
             "no node can take a.web.web i1 (256 MiB, 0.25 CPU): node2 has 128 MiB free,"
                 + " node1 is on the avoid list");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void saysWhenEveryNodeOrTheOnlyNodeMatches(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void saysWhenEveryNodeOrTheOnlyNodeMatches(Indexing indexing) {
     assertThat(
             reason(
-                maxIndexes,
+                indexing,
                 List.of(node("node1", 128, 1000, "group=default")),
                 request("a.web.web", 1, 256, 250, eq("group", "default"))))
         .isEqualTo(
@@ -89,7 +87,7 @@ class ReasonsTest {
                 + " constraint:group==default; node1 has 128 MiB free");
     assertThat(
             reason(
-                maxIndexes,
+                indexing,
                 List.of(node("node1", 128, 1000), node("node2", 128, 1000)),
                 request("a.web.web", 1, 256, 250, ne("group", "gpu"))))
         .isEqualTo(
@@ -97,7 +95,7 @@ class ReasonsTest {
                 + " constraint:group!=gpu; node1 has 128 MiB free, node2 has 128 MiB free");
     assertThat(
             reason(
-                maxIndexes,
+                indexing,
                 List.of(
                     node("node1", 128, 1000, "group=gpu"),
                     node("node2", 128, 1000),
@@ -109,8 +107,8 @@ class ReasonsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void onALargeClusterCountsEachShortageAndNamesTheClosestFive(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void onALargeClusterCountsEachShortageAndNamesTheClosestFive(Indexing indexing) {
     List<NodeView> nodes = new ArrayList<>();
     for (int i = 1; i <= 8; i++) {
       nodes.add(
@@ -125,7 +123,7 @@ class ReasonsTest {
 
     assertThat(
             reason(
-                maxIndexes,
+                indexing,
                 nodes,
                 request("a.web.web", 1, 1024, 1000, eq("group", "default"))
                     .withAvoidNodes(Set.of("n11"))))
@@ -138,26 +136,26 @@ class ReasonsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void namesALabelNoNodeHas(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void namesALabelNoNodeHas(Indexing indexing) {
     List<NodeView> nodes =
         List.of(node("node1", 4096, 4000, "group=default"), node("node2", 4096, 4000));
 
-    assertThat(reason(maxIndexes, nodes, request("a.web.web", 1, 256, 250, eq("group", "gpu"))))
+    assertThat(reason(indexing, nodes, request("a.web.web", 1, 256, 250, eq("group", "gpu"))))
         .isEqualTo(
             "no node can take a.web.web i1 (256 MiB, 0.25 CPU): no node has label group=gpu");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void namesALabelEveryNodeHas(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void namesALabelEveryNodeHas(Indexing indexing) {
     List<NodeView> nodes =
         List.of(
             node("node1", 4096, 4000, "group=default"), node("node2", 4096, 4000, "group=default"));
 
     assertThat(
             reason(
-                maxIndexes,
+                indexing,
                 nodes,
                 request("a.web.web", 1, 256, 250, eq("ssd", "yes"), ne("group", "default"))))
         .isEqualTo(
@@ -166,14 +164,14 @@ class ReasonsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void namesConstraintsThatNoNodeMeetsTogether(int maxIndexes) {
+  @EnumSource(Indexing.class)
+  void namesConstraintsThatNoNodeMeetsTogether(Indexing indexing) {
     List<NodeView> nodes =
         List.of(node("node1", 4096, 4000, "group=gpu"), node("node2", 4096, 4000, "ssd=yes"));
 
     assertThat(
             reason(
-                maxIndexes,
+                indexing,
                 nodes,
                 request("a.web.web", 1, 256, 250, eq("group", "gpu"), eq("ssd", "yes"))))
         .isEqualTo(
@@ -182,16 +180,16 @@ class ReasonsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void saysWhenTheClusterHasNoNodes(int maxIndexes) {
-    assertThat(reason(maxIndexes, List.of(), request("a.web.web", 1, 256, 250)))
+  @EnumSource(Indexing.class)
+  void saysWhenTheClusterHasNoNodes(Indexing indexing) {
+    assertThat(reason(indexing, List.of(), request("a.web.web", 1, 256, 250)))
         .isEqualTo("no node can take a.web.web i1 (256 MiB, 0.25 CPU): the cluster has no nodes");
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 64})
-  void aFailedGroupExplainsWithItsOwnEarlierInstancesCounted(int maxIndexes) {
-    Placement p = Placement.over(List.of(node("node1", 512, 1000)), maxIndexes);
+  @EnumSource(Indexing.class)
+  void aFailedGroupExplainsWithItsOwnEarlierInstancesCounted(Indexing indexing) {
+    Placement p = Placement.over(List.of(node("node1", 512, 1000)), indexing.tuning());
 
     PlacementOutcome outcome =
         p.placeGroup(List.of(request("a.web.web", 1, 384, 250), request("a.web.web", 2, 384, 250)));
@@ -234,7 +232,7 @@ class ReasonsTest {
 
     assertThat(
             reason(
-                64,
+                Indexing.DEFAULT,
                 List.of(node("node1", 8192, 8000, "group=gpu"), node3),
                 r.withRequiredNode(required)))
         .isEqualTo(
