@@ -6,6 +6,7 @@ import dev.lain.store.Stores;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,15 +15,20 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code laind}: the entry point of LAIN's daemons. The master, agent and router roles arrive as
- * subcommands with the issues that build them; today it checks its configuration and its store.
+ * {@code laind}: the entry point of LAIN's daemons: {@code master} (deployd API + engine), {@code
+ * agent} (one per node), {@code all} (both, a single-node cluster), and {@code check-store}.
  */
 @Command(
     name = "laind",
     mixinStandardHelpOptions = true,
     versionProvider = LaindCommand.VersionProvider.class,
     description = "Run LAIN's cluster daemons.",
-    subcommands = {LaindCommand.CheckStoreCommand.class})
+    subcommands = {
+      MasterCommand.class,
+      AgentCommand.class,
+      AllCommand.class,
+      LaindCommand.CheckStoreCommand.class
+    })
 public final class LaindCommand implements Callable<Integer> {
   private final Map<String, String> env;
   private final PrintWriter out;
@@ -58,6 +64,61 @@ public final class LaindCommand implements Callable<Integer> {
 
   DaemonConfig config() {
     return DaemonConfig.merge(store, env.get("LAIN_STORE"));
+  }
+
+  String env(String name) {
+    return env.get(name);
+  }
+
+  /** Starts a role. */
+  @FunctionalInterface
+  interface Role {
+    AutoCloseable start(Store store) throws Exception;
+  }
+
+  /**
+   * Opens the store, starts {@code role} and serves until the process is told to stop (SIGTERM,
+   * Ctrl-C), then closes the role and the store.
+   */
+  int runUntilStopped(Role role, String what) throws InterruptedException {
+    DaemonConfig config = config();
+    Store opened;
+    AutoCloseable running;
+    try {
+      opened = Stores.open(config.storeUrl());
+    } catch (StoreException e) {
+      err.println("error: store " + config.storeUrl() + ": " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    try {
+      running = role.start(opened);
+    } catch (Exception e) {
+      opened.close();
+      err.println("error: cannot start " + what + ": " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Store store = opened;
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                running.close();
+              } catch (Exception e) {
+                err.println("laind: error while stopping: " + e.getMessage());
+              } finally {
+                store.close();
+                stopped.countDown();
+              }
+            },
+            "laind-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("laind: " + what + " running (store " + config.storeUrl() + ")");
+    out.flush();
+    stopped.await();
+    return 0;
   }
 
   @Override

@@ -450,11 +450,18 @@ public final class Reconciler {
               .orElse(pendingUpgrade.first());
       Assignment base = upgradeBase.get(i);
       InstanceId next = new InstanceId(spec.name(), i, spec.version(), base.id().drift());
-      Optional<String> pin = spec.pinnedToNode() ? Optional.of(base.node()) : Optional.empty();
-      PlacementRequest surge = request(next, pin, Set.of());
-      if (pass.placement.placeGroup(List.of(surge)) instanceof PlacementOutcome.Placed placed) {
-        assign(next, placed.nodes().get(next));
-        return;
+      // The new copy goes beside the old one when there is room, so the spread stays as it was;
+      // elsewhere if not (unless the instance is tied to its node).
+      List<PlacementRequest> tries = new ArrayList<>();
+      tries.add(request(next, Optional.of(base.node()), Set.of()));
+      if (!spec.pinnedToNode()) {
+        tries.add(request(next, Optional.empty(), Set.of()));
+      }
+      for (PlacementRequest surge : tries) {
+        if (pass.placement.placeGroup(List.of(surge)) instanceof PlacementOutcome.Placed placed) {
+          assign(next, placed.nodes().get(next));
+          return;
+        }
       }
       // No room for both: stop the old copy first if its node can then take the new one, unless it
       // is the last ready copy of a group that should have more.

@@ -1,0 +1,121 @@
+package dev.lain.daemon;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.lain.agent.AgentConfig;
+import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.Resources;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options of a node agent ({@code laind agent}, {@code laind all}). */
+final class AgentOptions {
+  @Option(names = "--node-name", description = "This node's name (default: the host name).")
+  String nodeName;
+
+  @Option(
+      names = "--node-ip",
+      required = true,
+      description = "The IP instances publish their ports on.")
+  String nodeIp;
+
+  @Option(
+      names = "--ssh-port",
+      description = "For LAIN's node key <name>:<ip>:<ssh port> (default ${DEFAULT-VALUE}).")
+  int sshPort = 22;
+
+  @Option(
+      names = "--memory",
+      description = "Memory instances may reserve (default: 80% of this machine's).")
+  String memory;
+
+  @Option(names = "--cpus", description = "CPU cores instances may reserve (default: all).")
+  Integer cpus;
+
+  @Option(
+      names = {"-l", "--label"},
+      paramLabel = "KEY=VALUE",
+      description = "A node label (repeatable); group=default unless a group is given.")
+  List<String> labels = new ArrayList<>();
+
+  @Option(
+      names = "--data-root",
+      description = "Where instance volumes live (default ${DEFAULT-VALUE}).")
+  Path dataRoot = Path.of("/var/lib/lain");
+
+  @Option(
+      names = "--docker",
+      description = "The Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+  String docker;
+
+  @Option(
+      names = "--port-range",
+      description = "Host ports for instances (default ${DEFAULT-VALUE}).")
+  String portRange = "20000-29999";
+
+  @Option(
+      names = "--heartbeat-ttl",
+      description = "Heartbeat lease TTL (default ${DEFAULT-VALUE}).")
+  String heartbeatTtl = "10s";
+
+  String dockerHost(LaindCommand laind) {
+    if (docker != null) {
+      return docker;
+    }
+    String env = laind.env("DOCKER_HOST");
+    return env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock";
+  }
+
+  AgentConfig config() {
+    Map<String, String> labelMap = new LinkedHashMap<>();
+    for (String label : labels) {
+      int eq = label.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--label must be KEY=VALUE, not '" + label + "'");
+      }
+      labelMap.put(label.substring(0, eq), label.substring(eq + 1));
+    }
+    labelMap.putIfAbsent("group", "default");
+    long memoryBytes = memory != null ? Units.bytes(memory) : physicalMemory() * 8 / 10;
+    long cpuMillis = (cpus != null ? cpus : Runtime.getRuntime().availableProcessors()) * 1000L;
+    NodeInfo node =
+        new NodeInfo(name(), nodeIp, sshPort, new Resources(memoryBytes, cpuMillis), labelMap);
+    String[] range = portRange.split("-");
+    if (range.length != 2) {
+      throw new IllegalArgumentException(
+          "--port-range must be FIRST-LAST, not '" + portRange + "'");
+    }
+    AgentConfig defaults = AgentConfig.defaults(node, dataRoot);
+    return defaults
+        .withPorts(Integer.parseInt(range[0]), Integer.parseInt(range[1]))
+        .withTimings(
+            Units.duration(heartbeatTtl),
+            defaults.resync(),
+            defaults.restartBackoff(),
+            defaults.maxRestartBackoff());
+  }
+
+  private String name() {
+    if (nodeName != null) {
+      return nodeName;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot tell this host's name: pass --node-name");
+    }
+  }
+
+  private static long physicalMemory() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return 1L << 30;
+  }
+}

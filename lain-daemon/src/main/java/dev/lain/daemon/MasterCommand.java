@@ -1,0 +1,24 @@
+package dev.lain.daemon;
+
+import dev.lain.master.Master;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code laind master}: the deployd API and, on the elected leader, the engine. */
+@Command(
+    name = "master",
+    description = "Run a master: the deployd API, and the engine while it leads.")
+final class MasterCommand implements Callable<Integer> {
+  @ParentCommand LaindCommand laind;
+  @Mixin MasterOptions master;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    return laind.runUntilStopped(
+        store -> Master.start(store, master.config(), InstantSource.system()),
+        "master on " + master.listen);
+  }
+}
