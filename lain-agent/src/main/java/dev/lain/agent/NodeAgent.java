@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -374,6 +375,11 @@ public final class NodeAgent implements AutoCloseable {
       l.since = now;
       l.error = "";
       l.nextAttempt = null;
+      // Report it running at once when it is (saves a round of reports per new instance).
+      Optional<ContainerInfo> started = runtime.inspect(id);
+      if (started.isPresent() && started.get().state() == ContainerState.RUNNING) {
+        return status(a, l, RunState.RUNNING, health(a, started.get(), l, now), started.get(), now);
+      }
       return status(a, l, RunState.CREATING, Health.NONE, null, now);
     } catch (RuntimeFailure e) {
       if (e.code() == RuntimeFailure.Code.REJECTED && port != 0) {
@@ -547,19 +553,15 @@ public final class NodeAgent implements AutoCloseable {
         l.since);
   }
 
+  /** Writes what changed since the last report, in as few transactions as possible. */
   private void report(Map<InstanceId, InstanceStatus> statuses) {
-    for (InstanceStatus status : statuses.values()) {
-      if (!status.equals(reported.get(status.id()))) {
-        state.putInstance(status);
-        reported.put(status.id(), status);
-      }
-    }
-    for (InstanceId gone : List.copyOf(reported.keySet())) {
-      if (!statuses.containsKey(gone)) {
-        state.removeInstance(node, gone);
-        reported.remove(gone);
-      }
-    }
+    List<InstanceStatus> changed =
+        statuses.values().stream().filter(s -> !s.equals(reported.get(s.id()))).toList();
+    List<InstanceId> gone =
+        reported.keySet().stream().filter(id -> !statuses.containsKey(id)).toList();
+    state.reportInstances(node, changed, gone);
+    changed.forEach(s -> reported.put(s.id(), s));
+    gone.forEach(reported::remove);
   }
 
   private record ProbeResult(InstanceId id, boolean ok, int retries) {}

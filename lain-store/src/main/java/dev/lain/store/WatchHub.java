@@ -1,6 +1,7 @@
 package dev.lain.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -123,23 +124,37 @@ final class WatchHub implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the new history once for all watchers (from the oldest position among them) and hands
+   * each watcher the events under its prefix that it has not seen.
+   */
   private void dispatch() {
     long head = events.headRevision();
     long compact = events.compactRevision();
+    long from = Long.MAX_VALUE;
+    List<Watcher> due = new ArrayList<>();
     for (Watcher watcher : watchers) {
       if (watcher.cancelled) {
         watchers.remove(watcher);
-        continue;
-      }
-      if (watcher.next > head) {
-        continue;
-      }
-      if (watcher.next < compact) {
+      } else if (watcher.next <= head && watcher.next < compact) {
         watchers.remove(watcher);
         watcher.end(new Compacted(compact));
-        continue;
+      } else if (watcher.next <= head) {
+        due.add(watcher);
+        from = Math.min(from, watcher.next);
       }
-      List<WatchEvent> batch = events.read(watcher.prefix, watcher.next, head);
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    List<WatchEvent> all = events.read("/", from, head);
+    for (Watcher watcher : due) {
+      List<WatchEvent> batch = new ArrayList<>();
+      for (WatchEvent event : all) {
+        if (event.revision() >= watcher.next && event.key().startsWith(watcher.prefix)) {
+          batch.add(event);
+        }
+      }
       watcher.next = head + 1;
       if (!batch.isEmpty()) {
         watcher.queue.add(new Batch(batch));

@@ -88,6 +88,10 @@ public final class DeploydState {
     for (Assignment a : removals) {
       ops.add(new Txn.Delete(DeploydKeys.assignment(a.node(), a.id())));
     }
+    commitInChunks(ops);
+  }
+
+  private void commitInChunks(List<Txn.Operation> ops) {
     for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
       store.commit(Txn.always(ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS))));
     }
@@ -98,6 +102,19 @@ public final class DeploydState {
   }
 
   // ---- instances (written by agents) -----------------------------------------------------
+
+  /** An agent's report: statuses that changed and instances it no longer has, batched. */
+  public void reportInstances(String node, List<InstanceStatus> changed, List<InstanceId> gone) {
+    List<Txn.Operation> ops = new ArrayList<>();
+    for (InstanceStatus status : changed) {
+      ops.add(
+          new Txn.Put(DeploydKeys.instance(status.node(), status.id()), DeploydJson.write(status)));
+    }
+    for (InstanceId id : gone) {
+      ops.add(new Txn.Delete(DeploydKeys.instance(node, id)));
+    }
+    commitInChunks(ops);
+  }
 
   public void putInstance(InstanceStatus status) {
     store.put(DeploydKeys.instance(status.node(), status.id()), DeploydJson.write(status));
