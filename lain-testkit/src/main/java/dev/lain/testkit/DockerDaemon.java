@@ -211,6 +211,8 @@ public final class DockerDaemon implements AutoCloseable {
             // Our own (empty) config: the host's /etc/docker/daemon.json must not apply.
             "--config-file=" + dir.resolve("daemon.json"),
             "--bridge=" + bridge,
+            // Containers' cgroups under a parent of this daemon's own, removed on close.
+            "--cgroup-parent=/" + bridge,
             // Leave the host's firewall and sysctls alone; the userland proxy publishes ports.
             "--iptables=false",
             "--ip-masq=false",
@@ -534,10 +536,30 @@ public final class DockerDaemon implements AutoCloseable {
       if (Files.exists(Path.of("/sys/class/net", bridge))) {
         run(ip.toString(), "link", "del", bridge);
       }
+      removeCgroups(bridge);
     } catch (IOException | IllegalStateException e) {
       System.err.println("cannot remove the bridge of " + dir + ": " + e.getMessage());
     }
     deleteWithinFileSystem(dir);
+  }
+
+  /** Removes the (by now empty) cgroup parent named {@code name} from every hierarchy. */
+  private static void removeCgroups(String name) {
+    Path root = Path.of("/sys/fs/cgroup");
+    List<Path> candidates = new ArrayList<>(List.of(root.resolve(name)));
+    try (Stream<Path> hierarchies = Files.list(root)) {
+      hierarchies.filter(Files::isDirectory).forEach(h -> candidates.add(h.resolve(name)));
+    } catch (IOException e) {
+      return; // No cgroup file system: nothing to remove.
+    }
+    for (Path cgroup : candidates) {
+      try {
+        // rmdir: a cgroup directory goes away with its control files once it has no children.
+        Files.deleteIfExists(cgroup);
+      } catch (IOException e) {
+        System.err.println("cannot remove cgroup " + cgroup + ": " + e);
+      }
+    }
   }
 
   /** Mount points below {@code dir}, deepest first. */

@@ -48,6 +48,8 @@ class DockerDaemonTest {
     }
     assertThat(dir).doesNotExist();
     assertThat(Path.of("/sys/class/net", bridge)).doesNotExist();
+    assertThat(Path.of("/sys/fs/cgroup/memory", bridge)).doesNotExist();
+    assertThat(Path.of("/sys/fs/cgroup", bridge)).doesNotExist();
   }
 
   @Test
