@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +70,10 @@ public final class FakeRuntime implements ContainerRuntime {
   private static final int EXIT_ENGINE_FAILURE = 128;
 
   private static final long MIN_MEMORY_BYTES = 6L << 20;
+
+  /** Bounds the call record of long simulations; tests never come near it. */
+  static final int MAX_RECORDED_CALLS = 100_000;
+
   private static final Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
 
   private final InstantSource clock;
@@ -85,7 +89,12 @@ public final class FakeRuntime implements ContainerRuntime {
   private final Map<String, Optional<RuntimeFailure>> registry = new HashMap<>();
   private final Map<String, Integer> startsById = new HashMap<>();
   private final Map<String, Integer> startsByName = new HashMap<>();
-  private final List<Call> calls = new ArrayList<>();
+  private final Deque<Call> calls = new ArrayDeque<>();
+  private final PriorityQueue<Due> dues =
+      new PriorityQueue<>(
+          Comparator.comparing(Due::at)
+              .thenComparingLong(Due::order)
+              .thenComparing(due -> !due.health()));
   private final Deque<ContainerEvent> pending = new ArrayDeque<>();
   private long sequence;
   private boolean available = true;
@@ -220,7 +229,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   // ---- assertions -------------------------------------------------------------------------------
 
-  /** Every interface call so far, in order (including calls that failed). */
+  /** Every interface call so far (the last 100 000), in order, including calls that failed. */
   public List<Call> calls() {
     return read(() -> List.copyOf(calls));
   }
@@ -271,7 +280,7 @@ public final class FakeRuntime implements ContainerRuntime {
             }
           }
           ImageBehaviour behaviour = behaviours.getOrDefault(image, ImageBehaviour.runsForever());
-          FakeContainer container = new FakeContainer(id, name, request, behaviour);
+          FakeContainer container = new FakeContainer(id, sequence, name, request, behaviour);
           containers.put(id, container);
           emit(container, "create");
           return id;
@@ -316,6 +325,7 @@ public final class FakeRuntime implements ContainerRuntime {
             }
           }
           container.start(clock.instant());
+          schedule(container);
           startsById.merge(container.id, 1, Integer::sum);
           startsByName.merge(container.name, 1, Integer::sum);
           emit(container, "start");
@@ -478,6 +488,9 @@ public final class FakeRuntime implements ContainerRuntime {
     T result;
     lock.lock();
     try {
+      if (calls.size() == MAX_RECORDED_CALLS) {
+        calls.removeFirst();
+      }
       calls.add(call);
       if (closed) {
         throw new RuntimeFailure(RuntimeFailure.Code.UNAVAILABLE, "the fake runtime is closed");
@@ -526,40 +539,64 @@ public final class FakeRuntime implements ContainerRuntime {
     }
   }
 
-  /** Applies every transition due by now, earliest first; ties in creation order. */
+  /** Applies every transition due by now, earliest first; ties in creation order, health first. */
   private void applyDueTransitions() {
     Instant now = clock.instant();
-    while (true) {
-      Optional<FakeContainer> next =
-          containers.values().stream()
-              .filter(c -> c.nextDue().compareTo(now) <= 0)
-              .min(Comparator.comparing(FakeContainer::nextDue));
-      if (next.isEmpty()) {
-        return;
+    while (!dues.isEmpty() && !dues.peek().at().isAfter(now)) {
+      Due due = dues.poll();
+      if (!isCurrent(due)) {
+        continue;
       }
-      FakeContainer container = next.get();
-      if (container.healthDue.compareTo(container.exitDue) <= 0) {
+      FakeContainer container = due.container();
+      if (due.health()) {
         container.health = container.healthVerdict;
         container.healthDue = Instant.MAX;
         emit(container, "health_status");
-      } else {
-        Instant at = container.exitDue;
-        switch (container.behaviour.run()) {
-          case ImageBehaviour.Run.Exits exits -> {
-            container.exit(at, exits.exitCode(), false);
-            emit(container, "die");
-          }
-          case ImageBehaviour.Run.OomKilled oom -> {
-            emit(container, "oom");
-            container.exit(at, EXIT_KILLED, true);
-            emit(container, "die");
-          }
-          case ImageBehaviour.Run.Forever forever -> container.exitDue = Instant.MAX;
-          case ImageBehaviour.Run.FailsToStart fails -> container.exitDue = Instant.MAX;
+        continue;
+      }
+      switch (container.behaviour.run()) {
+        case ImageBehaviour.Run.Exits exits -> {
+          container.exit(due.at(), exits.exitCode(), false);
+          emit(container, "die");
         }
+        case ImageBehaviour.Run.OomKilled oom -> {
+          emit(container, "oom");
+          container.exit(due.at(), EXIT_KILLED, true);
+          emit(container, "die");
+        }
+        case ImageBehaviour.Run.Forever forever -> container.exitDue = Instant.MAX;
+        case ImageBehaviour.Run.FailsToStart fails -> container.exitDue = Instant.MAX;
       }
     }
   }
+
+  /** Queues the transitions a (re)started container has ahead. */
+  private void schedule(FakeContainer container) {
+    if (!container.exitDue.equals(Instant.MAX)) {
+      dues.add(new Due(container.exitDue, container.order, container, false));
+    }
+    if (!container.healthDue.equals(Instant.MAX)) {
+      dues.add(new Due(container.healthDue, container.order, container, true));
+    }
+  }
+
+  /** A queued transition is stale once its container was removed, stopped or restarted. */
+  private boolean isCurrent(Due due) {
+    FakeContainer container = due.container();
+    Instant current = due.health() ? container.healthDue : container.exitDue;
+    return containers.get(container.id) == container && current.equals(due.at());
+  }
+
+  /** When the next transition falls due, dropping stale ones; {@link Instant#MAX} if none. */
+  private Instant nextDue() {
+    while (!dues.isEmpty() && !isCurrent(dues.peek())) {
+      dues.poll();
+    }
+    return dues.isEmpty() ? Instant.MAX : dues.peek().at();
+  }
+
+  /** A transition of one container: its exit (or OOM kill), or its health verdict. */
+  private record Due(Instant at, long order, FakeContainer container, boolean health) {}
 
   private void emit(FakeContainer container, String action) {
     pending.add(new ContainerEvent(container.id, action, container.request.labels()));
@@ -603,11 +640,7 @@ public final class FakeRuntime implements ContainerRuntime {
       lock.lock();
       try {
         while (!closed) {
-          Instant next =
-              containers.values().stream()
-                  .map(FakeContainer::nextDue)
-                  .min(Comparator.naturalOrder())
-                  .orElse(Instant.MAX);
+          Instant next = nextDue();
           if (next.equals(Instant.MAX)) {
             changed.await();
             continue;
@@ -764,6 +797,7 @@ public final class FakeRuntime implements ContainerRuntime {
   /** One container's state; guarded by the runtime's lock. */
   private static final class FakeContainer {
     final String id;
+    final long order;
     final String name;
     final ContainerRequest request;
     final ImageBehaviour behaviour;
@@ -778,15 +812,13 @@ public final class FakeRuntime implements ContainerRuntime {
     Instant healthDue = Instant.MAX;
     ContainerHealth healthVerdict = ContainerHealth.NONE;
 
-    FakeContainer(String id, String name, ContainerRequest request, ImageBehaviour behaviour) {
+    FakeContainer(
+        String id, long order, String name, ContainerRequest request, ImageBehaviour behaviour) {
       this.id = id;
+      this.order = order;
       this.name = name;
       this.request = request;
       this.behaviour = behaviour;
-    }
-
-    Instant nextDue() {
-      return exitDue.isBefore(healthDue) ? exitDue : healthDue;
     }
 
     void start(Instant now) {

@@ -122,6 +122,50 @@ class FakeRuntimeTest {
   }
 
   @Test
+  void aContainerStoppedBeforeItsExitFellDueDoesNotExitAgainLater() {
+    runtime.behave("app:1", ImageBehaviour.exitsAfter(Duration.ofSeconds(5), 9));
+    String id = run("app:1", RequestBuilder.of("app:1"));
+    List<ContainerEvent> events = new ArrayList<>();
+    runtime.events(events::add);
+
+    runtime.stop(id, 10);
+    clock.advance(Duration.ofSeconds(10));
+    runtime.tick();
+
+    assertThat(info(id).exitCode()).isEqualTo(143);
+    assertThat(actions(events)).containsExactly("kill", "die", "stop");
+  }
+
+  @Test
+  void aContainerRestartedAtTheSameInstantExitsOnceForItsCurrentRun() {
+    runtime.behave("app:1", ImageBehaviour.exitsAfter(Duration.ofSeconds(5), 9));
+    String id = run("app:1", RequestBuilder.of("app:1"));
+    runtime.stop(id, 10);
+    runtime.start(id);
+    List<ContainerEvent> events = new ArrayList<>();
+    runtime.events(events::add);
+
+    clock.advance(Duration.ofSeconds(60));
+    runtime.tick();
+
+    assertThat(actions(events)).containsExactly("die");
+    assertThat(info(id).finishedAt()).isEqualTo(t0.plusSeconds(5));
+  }
+
+  @Test
+  void theCallRecordKeepsTheLatestCallsOfALongSimulation() {
+    for (int i = 0; i <= FakeRuntime.MAX_RECORDED_CALLS; i++) {
+      runtime.hasImage("app:" + i);
+    }
+
+    List<FakeRuntime.Call> calls = runtime.calls();
+    assertThat(calls).hasSize(FakeRuntime.MAX_RECORDED_CALLS);
+    assertThat(calls.getFirst()).isEqualTo(new FakeRuntime.Call.HasImage("app:1"));
+    assertThat(calls.getLast())
+        .isEqualTo(new FakeRuntime.Call.HasImage("app:" + FakeRuntime.MAX_RECORDED_CALLS));
+  }
+
+  @Test
   void containersKeepTheBehaviourOfTheirImageWhenTheyWereCreated() {
     runtime.addImage("app:1");
     String id = runtime.create(RequestBuilder.of("app:1").build());
