@@ -71,7 +71,11 @@ public final class NodeAgent implements AutoCloseable {
   private final ContainerRuntime runtime;
   private final InstantSource clock;
   private final String node;
-  private final HttpClient http;
+
+  /** One client for every agent of the process (each has its own selector thread). */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
   private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final AtomicBoolean reregister = new AtomicBoolean(true);
   private final AtomicBoolean rewatch = new AtomicBoolean(true);
@@ -93,7 +97,6 @@ public final class NodeAgent implements AutoCloseable {
     this.runtime = runtime;
     this.clock = clock;
     this.node = config.node().name();
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   /** Registers the node and starts serving it. */
@@ -488,7 +491,7 @@ public final class NodeAgent implements AutoCloseable {
               boolean ok;
               try {
                 HttpResponse<Void> response =
-                    http.send(
+                    HTTP.send(
                         HttpRequest.newBuilder(uri).timeout(check.timeout()).GET().build(),
                         HttpResponse.BodyHandlers.discarding());
                 ok = response.statusCode() >= 200 && response.statusCode() < 400;

@@ -13,8 +13,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -36,6 +39,10 @@ public final class SqliteStore implements Store {
   static final long HISTORY_REVISIONS = 100_000;
 
   private static final int SCHEMA_VERSION = 1;
+
+  /** The most writes committed together. */
+  private static final int MAX_BATCH = 1000;
+
   private static final int PUT = 0;
   private static final int DELETE = 1;
 
@@ -43,6 +50,12 @@ public final class SqliteStore implements Store {
   private final InstantSource clock;
   private final Connection db;
   private final ReentrantLock lock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<PendingWrite<?>> pendingWrites =
+      new ConcurrentLinkedQueue<>();
+
+  /** Prepared once per connection; used only while holding {@link #lock}. */
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+
   private final WatchHub hub;
   private final Thread housekeeper;
   private volatile boolean closed;
@@ -222,7 +235,8 @@ public final class SqliteStore implements Store {
     return write(
         state -> {
           long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-          try (PreparedStatement ps = db.prepareStatement("INSERT INTO lease VALUES (?, ?, ?)")) {
+          {
+            PreparedStatement ps = statement("INSERT INTO lease VALUES (?, ?, ?)");
             ps.setLong(1, id);
             ps.setLong(2, ttl.toMillis());
             ps.setLong(3, clock.millis() + ttl.toMillis());
@@ -236,9 +250,10 @@ public final class SqliteStore implements Store {
   public boolean keepAlive(long leaseId) {
     return write(
         state -> {
-          try (PreparedStatement ps =
-              db.prepareStatement(
-                  "UPDATE lease SET expires_at_ms = ? + ttl_ms WHERE id = ? AND expires_at_ms > ?")) {
+          {
+            PreparedStatement ps =
+                statement(
+                    "UPDATE lease SET expires_at_ms = ? + ttl_ms WHERE id = ? AND expires_at_ms > ?");
             long now = clock.millis();
             ps.setLong(1, now);
             ps.setLong(2, leaseId);
@@ -287,6 +302,13 @@ public final class SqliteStore implements Store {
     housekeeper.interrupt();
     lock.lock();
     try {
+      for (PreparedStatement ps : statements.values()) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // The connection closes next, taking anything left with it.
+        }
+      }
       closeQuietly(db);
     } finally {
       lock.unlock();
@@ -299,8 +321,8 @@ public final class SqliteStore implements Store {
         read(
             () -> {
               List<Long> ids = new ArrayList<>();
-              try (PreparedStatement ps =
-                  db.prepareStatement("SELECT id FROM lease WHERE expires_at_ms <= ?")) {
+              {
+                PreparedStatement ps = statement("SELECT id FROM lease WHERE expires_at_ms <= ?");
                 ps.setLong(1, clock.millis());
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {
@@ -314,8 +336,9 @@ public final class SqliteStore implements Store {
       write(
           state -> {
             // Re-check inside the write: another process may have ended or renewed it meanwhile.
-            try (PreparedStatement ps =
-                db.prepareStatement("SELECT 1 FROM lease WHERE id = ? AND expires_at_ms <= ?")) {
+            {
+              PreparedStatement ps =
+                  statement("SELECT 1 FROM lease WHERE id = ? AND expires_at_ms <= ?");
               ps.setLong(1, id);
               ps.setLong(2, clock.millis());
               try (ResultSet rs = ps.executeQuery()) {
@@ -360,7 +383,8 @@ public final class SqliteStore implements Store {
     if (revision <= meta("compact_revision")) {
       return;
     }
-    try (PreparedStatement ps = db.prepareStatement("DELETE FROM log WHERE rev < ?")) {
+    {
+      PreparedStatement ps = statement("DELETE FROM log WHERE rev < ?");
       ps.setLong(1, revision);
       ps.executeUpdate();
     }
@@ -368,7 +392,8 @@ public final class SqliteStore implements Store {
   }
 
   private long meta(String name) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE name = ?")) {
+    {
+      PreparedStatement ps = statement("SELECT value FROM meta WHERE name = ?");
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -380,7 +405,8 @@ public final class SqliteStore implements Store {
   }
 
   private void setMeta(String name, long value) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement("UPDATE meta SET value = ? WHERE name = ?")) {
+    {
+      PreparedStatement ps = statement("UPDATE meta SET value = ? WHERE name = ?");
       ps.setLong(1, value);
       ps.setString(2, name);
       ps.executeUpdate();
@@ -388,9 +414,9 @@ public final class SqliteStore implements Store {
   }
 
   private Optional<KeyValue> current(String key) throws SQLException {
-    try (PreparedStatement ps =
-        db.prepareStatement(
-            "SELECT key, value, create_rev, mod_rev, version, lease FROM kv WHERE key = ?")) {
+    {
+      PreparedStatement ps =
+          statement("SELECT key, value, create_rev, mod_rev, version, lease FROM kv WHERE key = ?");
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(keyValue(rs)) : Optional.empty();
@@ -404,7 +430,8 @@ public final class SqliteStore implements Store {
         "SELECT key, value, create_rev, mod_rev, version, lease FROM kv WHERE key >= ?"
             + (end == null ? " AND substr(key, 1, length(?)) = ?" : " AND key < ?")
             + " ORDER BY key";
-    try (PreparedStatement ps = db.prepareStatement(sql)) {
+    {
+      PreparedStatement ps = statement(sql);
       ps.setString(1, prefix);
       if (end == null) {
         ps.setString(2, prefix);
@@ -420,6 +447,15 @@ public final class SqliteStore implements Store {
       }
       return out;
     }
+  }
+
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = db.prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
   }
 
   private static KeyValue keyValue(ResultSet rs) throws SQLException {
@@ -460,18 +496,53 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Runs a write in a transaction of its own revision. Concurrent writes are committed together
+   * (group commit): whoever holds the connection runs every write queued so far, each in its own
+   * savepoint, and one COMMIT (one fsync) makes them all durable. Each write still sees the effects
+   * of those before it and gets its own revision.
+   */
   private <T> T write(SqlWrite<T> action) {
     ensureOpen();
-    boolean changed;
-    T result;
+    PendingWrite<T> mine = new PendingWrite<>(action);
+    pendingWrites.add(mine);
     lock.lock();
+    try {
+      while (!mine.done) {
+        runBatch();
+      }
+    } finally {
+      lock.unlock();
+    }
+    return mine.outcome();
+  }
+
+  /** Runs every queued write in one transaction. The caller holds {@link #lock}. */
+  private void runBatch() {
+    List<PendingWrite<?>> batch = new ArrayList<>();
+    PendingWrite<?> next;
+    while (batch.size() < MAX_BATCH && (next = pendingWrites.poll()) != null) {
+      batch.add(next);
+    }
+    boolean changed = false;
     try (Statement s = db.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       try {
         State state = new State(meta("revision"));
-        long before = state.revision;
-        result = action.apply(state);
-        changed = state.revision != before;
+        for (PendingWrite<?> w : batch) {
+          long before = state.revision;
+          s.execute("SAVEPOINT w");
+          try {
+            w.run(state);
+            s.execute("RELEASE w");
+          } catch (SQLException | RuntimeException e) {
+            s.execute("ROLLBACK TO w");
+            s.execute("RELEASE w");
+            state.revision = before;
+            w.fail(e instanceof SQLException sql ? storageFailure(sql) : (RuntimeException) e);
+          }
+          changed |= state.revision != before;
+        }
         s.execute("COMMIT");
       } catch (SQLException | RuntimeException e) {
         try {
@@ -481,15 +552,51 @@ public final class SqliteStore implements Store {
         }
         throw e;
       }
-    } catch (SQLException e) {
-      throw storageFailure(e);
+    } catch (SQLException | RuntimeException e) {
+      RuntimeException failure =
+          e instanceof SQLException sql ? storageFailure(sql) : (RuntimeException) e;
+      for (PendingWrite<?> w : batch) {
+        w.fail(failure);
+      }
+      return;
     } finally {
-      lock.unlock();
+      for (PendingWrite<?> w : batch) {
+        w.done = true;
+      }
     }
     if (changed) {
       hub.signal();
     }
-    return result;
+  }
+
+  /** A write waiting for (or done by) a batch. */
+  private static final class PendingWrite<T> {
+    final SqlWrite<T> action;
+    T result;
+    RuntimeException failure;
+    volatile boolean done;
+
+    PendingWrite(SqlWrite<T> action) {
+      this.action = action;
+    }
+
+    void run(State state) throws SQLException {
+      result = action.apply(state);
+    }
+
+    void fail(RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+        result = null;
+      }
+    }
+
+    T outcome() {
+      if (failure != null) {
+        throw failure;
+      }
+      return result;
+    }
   }
 
   private StoreException storageFailure(SQLException e) {
@@ -543,7 +650,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean leaseExists(long leaseId) {
-      try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM lease WHERE id = ?")) {
+      try {
+        PreparedStatement ps = statement("SELECT 1 FROM lease WHERE id = ?");
         ps.setLong(1, leaseId);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
@@ -555,7 +663,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<String> keysOfLease(long leaseId) {
-      try (PreparedStatement ps = db.prepareStatement("SELECT key FROM kv WHERE lease = ?")) {
+      try {
+        PreparedStatement ps = statement("SELECT key FROM kv WHERE lease = ?");
         ps.setLong(1, leaseId);
         List<String> keys = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -571,8 +680,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public void write(KeyValue kv) {
-      try (PreparedStatement ps =
-          db.prepareStatement("INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?, ?, ?)")) {
+      try {
+        PreparedStatement ps = statement("INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?, ?, ?)");
         ps.setString(1, kv.key());
         ps.setString(2, kv.value());
         ps.setLong(3, kv.createRevision());
@@ -587,7 +696,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public void remove(String key) {
-      try (PreparedStatement ps = db.prepareStatement("DELETE FROM kv WHERE key = ?")) {
+      try {
+        PreparedStatement ps = statement("DELETE FROM kv WHERE key = ?");
         ps.setString(1, key);
         ps.executeUpdate();
       } catch (SQLException e) {
@@ -597,7 +707,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public void dropLease(long leaseId) {
-      try (PreparedStatement ps = db.prepareStatement("DELETE FROM lease WHERE id = ?")) {
+      try {
+        PreparedStatement ps = statement("DELETE FROM lease WHERE id = ?");
         ps.setLong(1, leaseId);
         ps.executeUpdate();
       } catch (SQLException e) {
@@ -607,8 +718,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public void append(long rev, List<WatchEvent> events) {
-      try (PreparedStatement ps =
-          db.prepareStatement("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      try {
+        PreparedStatement ps = statement("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         int seq = 0;
         for (WatchEvent event : events) {
           ps.setLong(1, rev);
@@ -663,7 +774,8 @@ public final class SqliteStore implements Store {
                     + " WHERE rev >= ? AND rev <= ? AND key >= ?"
                     + (end == null ? "" : " AND key < ?")
                     + " ORDER BY rev, seq";
-            try (PreparedStatement ps = db.prepareStatement(sql)) {
+            {
+              PreparedStatement ps = statement(sql);
               ps.setLong(1, from);
               ps.setLong(2, to);
               ps.setString(3, prefix);

@@ -55,6 +55,14 @@ public interface Store extends AutoCloseable {
   TxnResult commit(Txn txn);
 
   /**
+   * The most operations one transaction may hold on this backend (etcd refuses more than its {@code
+   * --max-txn-ops}, 128 by default). Larger batches are split by the caller.
+   */
+  default int maxTransactionOperations() {
+    return 10_000;
+  }
+
+  /**
    * Writes {@code value} only if {@code key}'s current mod revision is {@code expectedModRevision}
    * ({@code 0}: only if the key does not exist).
    */

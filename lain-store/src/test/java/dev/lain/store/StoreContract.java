@@ -160,6 +160,26 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aLargeListingIsCompleteSortedAndFromOneRevision() {
+    List<Txn.Operation> puts = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      puts.add(new Txn.Put(key(String.format("big/%05d", i)), "v".repeat(2000)));
+      if (puts.size() == 100) {
+        store.commit(Txn.always(puts));
+        puts.clear();
+      }
+    }
+    long revision = store.revision();
+
+    Listing listing = store.list(key("big/"));
+
+    assertThat(listing.entries()).hasSize(2500);
+    assertThat(listing.entries()).extracting(KeyValue::key).isSorted();
+    assertThat(listing.entries().getLast().key()).isEqualTo(key("big/02499"));
+    assertThat(listing.revision()).isGreaterThanOrEqualTo(revision);
+  }
+
+  @Test
   void listOfAnEmptyPrefixIsEmptyButStillHasARevision() {
     store.put(key("x"), "1");
     Listing listing = store.list(key("nothing/"));

@@ -72,12 +72,9 @@ public final class DeploydState {
 
   // ---- assignments (written by the engine) -----------------------------------------------
 
-  /** etcd refuses transactions of more than 128 operations by default. */
-  static final int MAX_TXN_OPS = 100;
-
   /**
-   * Writes assignments and removes others, in transactions of at most {@link #MAX_TXN_OPS}
-   * operations (a large plan is not atomic as a whole; the engine's next pass sees where it
+   * Writes assignments and removes others, in as few transactions as the store allows (a plan
+   * larger than one transaction is not atomic as a whole; the engine's next pass sees where it
    * stopped).
    */
   public void applyAssignments(List<Assignment> upserts, List<Assignment> removals) {
@@ -92,8 +89,9 @@ public final class DeploydState {
   }
 
   private void commitInChunks(List<Txn.Operation> ops) {
-    for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
-      store.commit(Txn.always(ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS))));
+    int max = store.maxTransactionOperations();
+    for (int from = 0; from < ops.size(); from += max) {
+      store.commit(Txn.always(ops.subList(from, Math.min(ops.size(), from + max))));
     }
   }
 

@@ -25,6 +25,7 @@ import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +67,12 @@ public final class EtcdStore implements Store {
   private EtcdStore(EtcdEndpoints endpoints, Duration timeout) {
     this.endpoints = endpoints;
     this.timeout = timeout;
-    this.client = Client.builder().endpoints(endpoints.clientUrls().toArray(String[]::new)).build();
+    this.client =
+        Client.builder()
+            .endpoints(endpoints.clientUrls().toArray(String[]::new))
+            // Listings are paged; this covers pages of large values and big watch responses.
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .build();
     this.kv = client.getKVClient();
     this.watchResumer =
         Executors.newSingleThreadScheduledExecutor(
@@ -89,6 +95,12 @@ public final class EtcdStore implements Store {
       throw new IllegalArgumentException("operation timeout must be positive: " + timeout);
     }
     return new EtcdStore(EtcdEndpoints.parse(url), timeout);
+  }
+
+  /** etcd's default {@code --max-txn-ops}. */
+  @Override
+  public int maxTransactionOperations() {
+    return 128;
   }
 
   @Override
@@ -115,16 +127,53 @@ public final class EtcdStore implements Store {
   public Listing list(String prefix) {
     Keys.checkPrefix(prefix);
     ensureOpen();
-    GetOption option =
-        GetOption.builder()
-            .isPrefix(true)
-            .withSortField(GetOption.SortTarget.KEY)
-            .withSortOrder(GetOption.SortOrder.ASCEND)
-            .build();
-    GetResponse response = await(kv.get(bytes(prefix), option), "list " + prefix);
-    return new Listing(
-        response.getHeader().getRevision(),
-        response.getKvs().stream().map(EtcdStore::keyValue).toList());
+    // Pages keep each response under gRPC's message limit; every page after the first is read at
+    // the first page's revision, so the listing is one consistent snapshot.
+    ByteSequence end = prefixEnd(bytes(prefix));
+    List<KeyValue> entries = new ArrayList<>();
+    ByteSequence from = bytes(prefix);
+    long revision = 0;
+    while (true) {
+      GetOption.Builder option =
+          GetOption.builder()
+              .withRange(end)
+              .withSortField(GetOption.SortTarget.KEY)
+              .withSortOrder(GetOption.SortOrder.ASCEND)
+              .withLimit(LIST_PAGE);
+      if (revision != 0) {
+        option.withRevision(revision);
+      }
+      GetResponse page = await(kv.get(from, option.build()), "list " + prefix);
+      if (revision == 0) {
+        revision = page.getHeader().getRevision();
+      }
+      page.getKvs().forEach(kv -> entries.add(keyValue(kv)));
+      if (!page.isMore() || page.getKvs().isEmpty()) {
+        return new Listing(revision, entries);
+      }
+      byte[] last = page.getKvs().getLast().getKey().getBytes();
+      byte[] next = Arrays.copyOf(last, last.length + 1);
+      from = ByteSequence.from(next);
+    }
+  }
+
+  /** The largest gRPC message accepted from etcd. */
+  static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+  /** Keys per page of a listing. */
+  static final int LIST_PAGE = 500;
+
+  /** The smallest key after every key starting with {@code prefix}. */
+  private static ByteSequence prefixEnd(ByteSequence prefix) {
+    byte[] end = prefix.getBytes();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xff) {
+        end[i]++;
+        return ByteSequence.from(Arrays.copyOf(end, i + 1));
+      }
+    }
+    // Every byte is 0xff: the range runs to the end of the key space.
+    return ByteSequence.from(new byte[] {0});
   }
 
   @Override
