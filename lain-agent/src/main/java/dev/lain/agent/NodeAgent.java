@@ -1,5 +1,6 @@
 package dev.lain.agent;
 
+import dev.lain.cluster.state.DeploydJson;
 import dev.lain.cluster.state.DeploydKeys;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.model.deploy.Assignment;
@@ -14,8 +15,10 @@ import dev.lain.runtime.ContainerRequest;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.ContainerState;
 import dev.lain.runtime.RuntimeFailure;
+import dev.lain.store.KeyValue;
 import dev.lain.store.Lease;
 import dev.lain.store.LeaseKeeper;
+import dev.lain.store.Listing;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Watch;
@@ -40,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +83,15 @@ public final class NodeAgent implements AutoCloseable {
   private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final AtomicBoolean reregister = new AtomicBoolean(true);
   private final AtomicBoolean rewatch = new AtomicBoolean(true);
+
+  /** This node's assignments by store key, kept current by a watch. */
+  private final Map<String, Assignment> assigned = new ConcurrentHashMap<>();
+
+  private Instant lastFullRead;
+
+  /** A safety net under the watch: re-read every assignment this often. */
+  private static final Duration FULL_READ_EVERY = Duration.ofSeconds(30);
+
   private final ConcurrentLinkedQueue<ProbeResult> probeResults = new ConcurrentLinkedQueue<>();
   private final Map<InstanceId, Local> local = new HashMap<>();
   private final Map<InstanceId, InstanceStatus> reported = new HashMap<>();
@@ -189,20 +202,42 @@ public final class NodeAgent implements AutoCloseable {
         Long.toHexString(lease.id()));
   }
 
-  private void ensureWatch() {
-    if (!rewatch.getAndSet(false)) {
+  /**
+   * Keeps {@link #assigned} current: a full read when (re)starting the watch, or when the last one
+   * is {@link #FULL_READ_EVERY} old, and the watch's events in between.
+   */
+  private void followAssignments(Instant now) {
+    boolean stale = lastFullRead == null || !now.isBefore(lastFullRead.plus(FULL_READ_EVERY));
+    if (!rewatch.getAndSet(false) && !stale) {
       return;
     }
     if (watch != null) {
       watch.close();
     }
+    Listing listing = store.list(DeploydKeys.assignmentsOf(node));
+    Map<String, Assignment> fresh = new HashMap<>();
+    for (KeyValue kv : listing.entries()) {
+      readAssignment(kv.key(), kv.value()).ifPresent(a -> fresh.put(kv.key(), a));
+    }
+    assigned.clear();
+    assigned.putAll(fresh);
+    lastFullRead = now;
     watch =
         store.watch(
             DeploydKeys.assignmentsOf(node),
-            0,
+            listing.revision() + 1,
             new WatchListener() {
               @Override
               public void onEvents(List<WatchEvent> events) {
+                for (WatchEvent event : events) {
+                  switch (event) {
+                    case WatchEvent.Put put ->
+                        readAssignment(put.key(), put.kv().value())
+                            .ifPresentOrElse(
+                                a -> assigned.put(put.key(), a), () -> assigned.remove(put.key()));
+                    case WatchEvent.Delete delete -> assigned.remove(delete.key());
+                  }
+                }
                 wake();
               }
 
@@ -219,6 +254,15 @@ public final class NodeAgent implements AutoCloseable {
             });
   }
 
+  private Optional<Assignment> readAssignment(String key, String value) {
+    try {
+      return Optional.of(DeploydJson.read(value, Assignment.class));
+    } catch (IllegalArgumentException e) {
+      log.warn("agent {}: ignoring unreadable assignment {}: {}", node, key, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   /** One round: converge the containers to the assignments and report. */
   void pass() {
     if (reregister.getAndSet(false)) {
@@ -229,7 +273,8 @@ public final class NodeAgent implements AutoCloseable {
         throw e;
       }
     }
-    ensureWatch();
+    Instant now = clock.instant();
+    followAssignments(now);
     if (!reportedLoaded) {
       for (InstanceStatus status : state.instancesOf(node)) {
         reported.put(status.id(), status);
@@ -237,9 +282,8 @@ public final class NodeAgent implements AutoCloseable {
       reportedLoaded = true;
     }
     List<Assignment> assignments =
-        state.assignmentsOf(node).stream().sorted(Comparator.comparing(Assignment::id)).toList();
+        assigned.values().stream().sorted(Comparator.comparing(Assignment::id)).toList();
     List<ContainerInfo> containers = runtime.list(Map.of(ContainerLabels.NODE, node));
-    Instant now = clock.instant();
     applyProbeResults();
     Map<InstanceId, InstanceStatus> statuses = converge(assignments, containers, now);
     report(statuses);

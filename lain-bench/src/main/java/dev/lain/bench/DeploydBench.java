@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -143,23 +145,30 @@ public final class DeploydBench implements Callable<Integer> {
 
       int total = groups * instancesPerGroup;
       long start = System.nanoTime();
-      for (int g = 0; g < groups; g++) {
-        String app = String.format("app%04d", g);
-        ContainerSpec container = ContainerSpec.of("bench/app:1").withMemory(64L << 20);
-        state.createPodGroup(
-            PodGroupRecord.deployed(
-                new PodGroupSpec(
-                    app + ".worker.worker",
-                    app,
-                    1,
-                    container,
-                    instancesPerGroup,
-                    RestartPolicy.ALWAYS,
-                    List.of(NodeConstraint.DEFAULT_GROUP),
-                    false,
-                    new HealthCheck.None(),
-                    Duration.ZERO,
-                    Duration.ofSeconds(10))));
+      // Many deploys at once, as from many API calls.
+      try (ExecutorService writers =
+          Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
+        for (int g = 0; g < groups; g++) {
+          String app = String.format("app%04d", g);
+          writers.submit(
+              () -> {
+                ContainerSpec container = ContainerSpec.of("bench/app:1").withMemory(64L << 20);
+                state.createPodGroup(
+                    PodGroupRecord.deployed(
+                        new PodGroupSpec(
+                            app + ".worker.worker",
+                            app,
+                            1,
+                            container,
+                            instancesPerGroup,
+                            RestartPolicy.ALWAYS,
+                            List.of(NodeConstraint.DEFAULT_GROUP),
+                            false,
+                            new HealthCheck.None(),
+                            Duration.ZERO,
+                            Duration.ofSeconds(10))));
+              });
+        }
       }
       waitFor(
           () -> store.list(DeploydKeys.ASSIGNMENTS).entries().size() >= total,

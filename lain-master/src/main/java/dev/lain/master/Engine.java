@@ -1,5 +1,6 @@
 package dev.lain.master;
 
+import dev.lain.cluster.state.DeploydCache;
 import dev.lain.cluster.state.DeploydJson;
 import dev.lain.cluster.state.DeploydKeys;
 import dev.lain.cluster.state.DeploydSnapshot;
@@ -9,6 +10,7 @@ import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
 import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.scheduler.Action;
 import dev.lain.scheduler.ClusterState;
@@ -18,9 +20,6 @@ import dev.lain.scheduler.Plan;
 import dev.lain.scheduler.Reconciler;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
-import dev.lain.store.Watch;
-import dev.lain.store.WatchEvent;
-import dev.lain.store.WatchListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -31,14 +30,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The thin loop around the {@link Reconciler}: on every change in the store (and at least every
- * {@code tick}, for time-based decisions), read everything, compute a plan, write it. Only the
- * elected leader runs one.
+ * {@code tick}, for time-based decisions), take the current state from a {@link DeploydCache},
+ * compute a plan, write it. Only the elected leader runs one.
  *
  * <p>It also keeps the one piece of state that is not in the store: since when each node's
  * heartbeat has been missing (a new leader starts counting afresh, which only delays a decision).
@@ -53,12 +51,16 @@ public final class Engine implements AutoCloseable {
   private final Duration tick;
   private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final Map<String, Instant> downSince = new HashMap<>();
-  private final AtomicBoolean rewatch = new AtomicBoolean(true);
+
+  /** How long a pass waits for the cache to catch up before reading the store itself. */
+  private static final Duration CACHE_WAIT = Duration.ofSeconds(5);
+
   private final Thread loop;
   private volatile boolean closed;
   private volatile boolean paused;
   private volatile EngineStatus status;
-  private Watch watch;
+  private DeploydCache cache;
+  private long lastWrite;
 
   private Engine(Store store, EngineSettings settings, InstantSource clock, Duration tick) {
     this.store = store;
@@ -109,15 +111,15 @@ public final class Engine implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (watch != null) {
-      watch.close();
+    if (cache != null) {
+      cache.close();
     }
   }
 
   private void run() {
     while (!closed) {
       try {
-        ensureWatch();
+        ensureCache();
         if (!paused) {
           pass();
         }
@@ -136,51 +138,24 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private void ensureWatch() {
-    if (!rewatch.getAndSet(false)) {
-      return;
+  private void ensureCache() {
+    if (cache == null) {
+      cache = DeploydCache.start(store, this::wake);
     }
-    if (watch != null) {
-      watch.close();
-    }
-    watch =
-        store.watch(
-            "/lain/",
-            0,
-            new WatchListener() {
-              @Override
-              public void onEvents(List<WatchEvent> events) {
-                for (WatchEvent e : events) {
-                  // The engine's own writes of conditions and status need no new pass.
-                  if (!e.key().startsWith(DeploydKeys.POD_GROUP_CONDITIONS)
-                      && !e.key().equals(DeploydKeys.ENGINE)) {
-                    wake();
-                    return;
-                  }
-                }
-              }
-
-              @Override
-              public void onCompacted(long compactRevision) {
-                rewatch.set(true);
-                wake();
-              }
-
-              @Override
-              public void onClosed(StoreException cause) {
-                rewatch.set(true);
-              }
-            });
   }
 
   /** One reconciliation: read, compute, apply. Returns the plan (for tests and metrics). */
   Plan pass() {
     long started = System.nanoTime();
     Instant now = clock.instant();
-    DeploydSnapshot snapshot = state.snapshot();
+    DeploydSnapshot snapshot = snapshot();
     ClusterState cluster = clusterState(snapshot, now);
     Plan plan = Reconciler.compute(cluster, now, settings);
     apply(plan, snapshot);
+    if (!plan.isEmpty()) {
+      // The next pass must see this one's writes; the cache catches up through its watch.
+      lastWrite = store.revision();
+    }
     List<String> alerts =
         plan.of(Action.RaiseAlert.class).stream().map(Action.RaiseAlert::message).toList();
     status =
@@ -193,6 +168,18 @@ public final class Engine implements AutoCloseable {
             alerts,
             paused);
     return plan;
+  }
+
+  /** The cache's view once it has caught up with our last write, else a fresh read. */
+  private DeploydSnapshot snapshot() {
+    try {
+      if (cache != null && cache.awaitRevision(lastWrite, CACHE_WAIT)) {
+        return cache.snapshot();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return state.snapshot();
   }
 
   private ClusterState clusterState(DeploydSnapshot snapshot, Instant now) {
@@ -222,24 +209,27 @@ public final class Engine implements AutoCloseable {
   private void apply(Plan plan, DeploydSnapshot snapshot) {
     List<Assignment> upserts = new ArrayList<>();
     List<Assignment> removals = new ArrayList<>();
+    Map<String, PodGroupCondition> conditions = new HashMap<>();
+    List<InstanceStatus> forgotten = new ArrayList<>();
     for (Action action : plan.actions()) {
       switch (action) {
         case Action.Assign assign -> upserts.add(assign.assignment());
         case Action.Unassign unassign -> removals.add(unassign.assignment());
-        default -> {}
+        case Action.SetCondition set -> conditions.put(set.podGroup(), set.condition());
+        case Action.ForgetStatus forget -> forgotten.add(forget.status());
+        case Action.RollBack rollBack -> {}
+        case Action.FinishDrift done -> {}
+        case Action.RaiseAlert alert -> log.error("ALERT: {}", alert.message());
       }
     }
     state.applyAssignments(upserts, removals);
+    state.setConditions(conditions);
+    state.forgetInstances(forgotten);
     for (Action action : plan.actions()) {
-      switch (action) {
-        case Action.Assign assign -> {}
-        case Action.Unassign unassign -> {}
-        case Action.SetCondition set -> state.setCondition(set.podGroup(), set.condition());
-        case Action.RollBack rollBack -> rollBack(rollBack, snapshot);
-        case Action.FinishDrift done ->
-            state.updatePodGroup(done.podGroup(), r -> r.withoutDrift(done.instance()));
-        case Action.RaiseAlert alert -> log.error("ALERT: {}", alert.message());
-        case Action.ForgetStatus f -> state.removeInstance(f.status().node(), f.status().id());
+      if (action instanceof Action.RollBack rollBack) {
+        rollBack(rollBack, snapshot);
+      } else if (action instanceof Action.FinishDrift done) {
+        state.updatePodGroup(done.podGroup(), r -> r.withoutDrift(done.instance()));
       }
     }
     if (!plan.isEmpty()) {

@@ -10,14 +10,17 @@ import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Listing;
 import dev.lain.store.Store;
+import dev.lain.store.StoreException;
 import dev.lain.store.Txn;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -67,7 +70,27 @@ public final class DeploydState {
   }
 
   public void setCondition(String podGroup, PodGroupCondition condition) {
-    store.put(DeploydKeys.podGroupCondition(podGroup), DeploydJson.write(condition));
+    setConditions(Map.of(podGroup, condition));
+  }
+
+  /** Records what the engine says about many pod groups, batched. */
+  public void setConditions(Map<String, PodGroupCondition> conditions) {
+    List<Txn.Operation> ops = new ArrayList<>();
+    conditions.forEach(
+        (podGroup, condition) ->
+            ops.add(
+                new Txn.Put(
+                    DeploydKeys.podGroupCondition(podGroup), DeploydJson.write(condition))));
+    commitInChunks(ops);
+  }
+
+  /** Drops the reports of instances whose agents are gone, batched. */
+  public void forgetInstances(List<InstanceStatus> statuses) {
+    List<Txn.Operation> ops = new ArrayList<>();
+    for (InstanceStatus status : statuses) {
+      ops.add(new Txn.Delete(DeploydKeys.instance(status.node(), status.id())));
+    }
+    commitInChunks(ops);
   }
 
   // ---- assignments (written by the engine) -----------------------------------------------
@@ -88,10 +111,37 @@ public final class DeploydState {
     commitInChunks(ops);
   }
 
+  /** Transactions of one large batch in flight at once (they touch different keys). */
+  static final int PARALLEL_CHUNKS = 32;
+
   private void commitInChunks(List<Txn.Operation> ops) {
     int max = store.maxTransactionOperations();
-    for (int from = 0; from < ops.size(); from += max) {
-      store.commit(Txn.always(ops.subList(from, Math.min(ops.size(), from + max))));
+    if (ops.size() <= max) {
+      if (!ops.isEmpty()) {
+        store.commit(Txn.always(ops));
+      }
+      return;
+    }
+    // A backend that commits in a round trip each (etcd) groups concurrent transactions into one
+    // disk write, so several chunks go at once.
+    List<Future<?>> inFlight = new ArrayList<>();
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(PARALLEL_CHUNKS, Thread.ofVirtual().factory())) {
+      for (int from = 0; from < ops.size(); from += max) {
+        List<Txn.Operation> chunk = ops.subList(from, Math.min(ops.size(), from + max));
+        inFlight.add(pool.submit(() -> store.commit(Txn.always(chunk))));
+      }
+      for (Future<?> f : inFlight) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(StoreException.Code.UNAVAILABLE, "interrupted while writing");
     }
   }
 
@@ -168,49 +218,14 @@ public final class DeploydState {
   public DeploydSnapshot snapshot() {
     Listing deployd = store.list(DeploydKeys.DEPLOYD);
     Listing nodeListing = store.list(DeploydKeys.NODES);
-    Map<String, String> unreadable = new HashMap<>();
-    Map<String, Versioned<PodGroupRecord>> podGroups = new HashMap<>();
-    Map<String, PodGroupCondition> conditions = new HashMap<>();
-    List<Assignment> assignments = new ArrayList<>();
-    List<InstanceStatus> instances = new ArrayList<>();
-    Set<String> alive = new HashSet<>();
-    Map<String, NodeMode> modes = new HashMap<>();
+    SnapshotBuilder builder = new SnapshotBuilder();
     for (KeyValue kv : deployd.entries()) {
-      String key = kv.key();
-      if (key.startsWith(DeploydKeys.POD_GROUPS)) {
-        decode(kv, PodGroupRecord.class, unreadable)
-            .ifPresent(r -> podGroups.put(r.name(), new Versioned<>(r, kv.modRevision())));
-      } else if (key.startsWith(DeploydKeys.POD_GROUP_CONDITIONS)) {
-        decode(kv, PodGroupCondition.class, unreadable)
-            .ifPresent(c -> conditions.put(lastSegment(key), c));
-      } else if (key.startsWith(DeploydKeys.ASSIGNMENTS)) {
-        decode(kv, Assignment.class, unreadable).ifPresent(assignments::add);
-      } else if (key.startsWith(DeploydKeys.INSTANCES)) {
-        decode(kv, InstanceStatus.class, unreadable).ifPresent(instances::add);
-      } else if (key.startsWith(DeploydKeys.HEARTBEATS)) {
-        alive.add(lastSegment(key));
-      } else if (key.startsWith(DeploydKeys.NODE_MODES)) {
-        try {
-          modes.put(lastSegment(key), NodeMode.valueOf(kv.value()));
-        } catch (IllegalArgumentException e) {
-          unreadable.put(key, "not a node mode: " + kv.value());
-        }
-      }
+      builder.add(kv.key(), kv.modRevision(), DeploydRecords.decode(kv.key(), kv.value()));
     }
-    Map<String, NodeInfo> nodes = new HashMap<>();
     for (KeyValue kv : nodeListing.entries()) {
-      decode(kv, NodeInfo.class, unreadable).ifPresent(n -> nodes.put(n.name(), n));
+      builder.add(kv.key(), kv.modRevision(), DeploydRecords.decode(kv.key(), kv.value()));
     }
-    return new DeploydSnapshot(
-        Math.min(deployd.revision(), nodeListing.revision()),
-        podGroups,
-        conditions,
-        assignments,
-        instances,
-        nodes,
-        alive,
-        modes,
-        unreadable);
+    return builder.build(Math.min(deployd.revision(), nodeListing.revision()));
   }
 
   private static String lastSegment(String key) {
