@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * PATCH  /api/nodes?cmd=drift&pg=PG&pg_instance=N[&to=NODE][&force=true]
  * PATCH  /api/nodes?node=NODE&cmd=maintain|drain|activate
  * DELETE /api/nodes?node=NODE                                            drain (LAIN's evacuate)
+ * GET    /api/constraints[?type=node]     nodes taking no new instances, as LAIN's constraints
+ * PATCH  /api/constraints?type=node&value=NODE                          = maintain NODE
+ * DELETE /api/constraints?type=node&value=NODE                          = activate NODE
  * GET    /api/status                       engine status
  * PATCH  /api/status                       body: {"status":"stop"|"start"}
  * </pre>
@@ -159,6 +162,36 @@ public final class DeploydApi implements AutoCloseable {
           ctx.status(202).json(Map.of("message", "draining node " + node));
         });
     app.get(
+        "/api/constraints",
+        ctx -> {
+          String type = ctx.queryParam("type");
+          if (type != null && !type.equals("node")) {
+            throw invalid("only node constraints exist: type=node");
+          }
+          ctx.json(
+              service.nodes().stream()
+                  .filter(n -> n.mode() != NodeMode.ACTIVE)
+                  .map(
+                      n ->
+                          Map.of(
+                              "type", "node", "value", n.name(), "equal", false, "mode", n.mode()))
+                  .toList());
+        });
+    app.patch(
+        "/api/constraints",
+        ctx -> {
+          String node = nodeConstraint(ctx);
+          service.setNodeMode(node, NodeMode.MAINTENANCE);
+          ctx.status(202).json(Map.of("message", "no new instances on node " + node));
+        });
+    app.delete(
+        "/api/constraints",
+        ctx -> {
+          String node = nodeConstraint(ctx);
+          service.setNodeMode(node, NodeMode.ACTIVE);
+          ctx.status(202).json(Map.of("message", "node " + node + " takes instances again"));
+        });
+    app.get(
         "/api/status",
         ctx ->
             ctx.json(
@@ -216,6 +249,14 @@ public final class DeploydApi implements AutoCloseable {
       throw invalid("query parameter '" + name + "' is required");
     }
     return value;
+  }
+
+  /** LAIN's {@code type=node&value=NODE}: the only kind of constraint there is. */
+  private static String nodeConstraint(Context ctx) {
+    if (!"node".equals(required(ctx, "type"))) {
+      throw invalid("only node constraints exist: type=node");
+    }
+    return required(ctx, "value");
   }
 
   private static int intParam(Context ctx, String name) {

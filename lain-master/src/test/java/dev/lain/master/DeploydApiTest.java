@@ -208,6 +208,13 @@ class DeploydApiTest {
     assertThat(call("GET", "/api/nodes", null).body().get(0).get("mode").asText())
         .isEqualTo("MAINTENANCE");
 
+    JsonNode constraints = call("GET", "/api/constraints?type=node", null).body();
+    assertThat(constraints.get(0).get("value").asText()).isEqualTo("node1");
+    assertThat(call("DELETE", "/api/constraints?type=node&value=node1", null).status())
+        .isEqualTo(202);
+    assertThat(call("GET", "/api/constraints", null).body()).isEmpty();
+    assertThat(call("PATCH", "/api/constraints?type=app&value=x", null).status()).isEqualTo(400);
+
     JsonNode status = call("GET", "/api/status", null).body();
     assertThat(status.get("passes").asLong()).isPositive();
     assertThat(call("PATCH", "/api/status", "{\"status\":\"stop\"}").status()).isEqualTo(202);
