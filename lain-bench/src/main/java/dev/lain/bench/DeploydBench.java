@@ -129,13 +129,15 @@ public final class DeploydBench implements Callable<Integer> {
                     Duration.ofSeconds(60),
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(1),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(100));
         running.add(NodeAgent.start(config, store, runtime, InstantSource.system()));
       }
-      waitFor(
+      Measure.waitFor(
           () -> store.list(DeploydKeys.HEARTBEATS).entries().size() == agents,
-          Duration.ofMinutes(5));
-      double agentsUp = seconds(startAgents);
+          Duration.ofMinutes(5),
+          Duration.ofMillis(100));
+      double agentsUp = Measure.secondsSince(startAgents);
       engine =
           Engine.start(
               store,
@@ -170,12 +172,14 @@ public final class DeploydBench implements Callable<Integer> {
               });
         }
       }
-      waitFor(
+      Measure.waitFor(
           () -> store.list(DeploydKeys.ASSIGNMENTS).entries().size() >= total,
-          Duration.ofMinutes(10));
-      double assigned = seconds(start);
-      waitFor(() -> runningInstances(store) >= total, Duration.ofMinutes(10));
-      double took = seconds(start);
+          Duration.ofMinutes(10),
+          Duration.ofMillis(100));
+      double assigned = Measure.secondsSince(start);
+      Measure.waitFor(
+          () -> runningInstances(store) >= total, Duration.ofMinutes(10), Duration.ofMillis(100));
+      double took = Measure.secondsSince(start);
       out.printf(
           "%-9s %d instances running %.2f s after being desired: %.0f instances/s (all assigned after %.2f s;"
               + " %d agents registered in %.1f s)%n",
@@ -199,23 +203,5 @@ public final class DeploydBench implements Callable<Integer> {
       }
     }
     return count;
-  }
-
-  private interface Check {
-    boolean done();
-  }
-
-  private static void waitFor(Check check, Duration atMost) throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!check.done()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not done within " + atMost);
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

@@ -88,8 +88,11 @@ public final class DockerDeployBench implements Callable<Integer> {
                   store,
                   runtime,
                   InstantSource.system())) {
-        waitFor(master::leading, Duration.ofSeconds(30));
-        waitFor(() -> state.snapshot().alive().contains("node1"), Duration.ofSeconds(30));
+        Measure.waitFor(master::leading, Duration.ofSeconds(30), Duration.ofMillis(5));
+        Measure.waitFor(
+            () -> state.snapshot().alive().contains("node1"),
+            Duration.ofSeconds(30),
+            Duration.ofMillis(5));
         long[] nanos = new long[deploys];
         for (int i = 0; i < deploys; i++) {
           String name = "bench" + i + ".web.web";
@@ -109,50 +112,34 @@ public final class DockerDeployBench implements Callable<Integer> {
                   false,
                   new HealthCheck.None(),
                   Duration.ZERO,
-                  Duration.ofSeconds(2));
+                  Duration.ofSeconds(2),
+                  Duration.ofMillis(5));
           long start = System.nanoTime();
           state.createPodGroup(PodGroupRecord.deployed(spec));
-          waitFor(
+          Measure.waitFor(
               () ->
                   state.instancesOf("node1").stream()
                       .anyMatch(
                           s -> s.id().podGroup().equals(name) && s.state() == RunState.RUNNING),
-              Duration.ofSeconds(60));
+              Duration.ofSeconds(60),
+              Duration.ofMillis(5));
           nanos[i] = System.nanoTime() - start;
           state.removePodGroup(name);
-          waitFor(
+          Measure.waitFor(
               () -> runtime.list(Map.of(ContainerLabels.POD_GROUP, name)).isEmpty(),
-              Duration.ofSeconds(60));
+              Duration.ofSeconds(60),
+              Duration.ofMillis(5));
         }
         Arrays.sort(nanos);
         out.printf(
             "deploy -> running on docker (%d deploys, image present): p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
             deploys,
-            pct(nanos, 0.5),
-            pct(nanos, 0.9),
-            pct(nanos, 0.99),
+            Measure.percentileMillis(nanos, 0.5),
+            Measure.percentileMillis(nanos, 0.9),
+            Measure.percentileMillis(nanos, 0.99),
             nanos[nanos.length - 1] / 1e6);
       }
     }
     return 0;
-  }
-
-  private static double pct(long[] sorted, double p) {
-    int index = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
-  }
-
-  private interface Check {
-    boolean done();
-  }
-
-  private static void waitFor(Check check, Duration atMost) throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!check.done()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not done within " + atMost);
-      }
-      Thread.sleep(5);
-    }
   }
 }

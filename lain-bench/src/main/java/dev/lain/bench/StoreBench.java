@@ -151,7 +151,7 @@ public final class StoreBench implements Callable<Integer> {
     for (int i = 0; i < count; i++) {
       store.put(prefix + (i % 100), value);
     }
-    return count / seconds(start);
+    return count / Measure.secondsSince(start);
   }
 
   private double parallelPuts(Store store, String prefix, String value) throws Exception {
@@ -167,7 +167,7 @@ public final class StoreBench implements Callable<Integer> {
       for (Future<?> f : done) {
         f.get();
       }
-      return each * writers / seconds(start);
+      return each * writers / Measure.secondsSince(start);
     } finally {
       pool.shutdownNow();
     }
@@ -205,7 +205,7 @@ public final class StoreBench implements Callable<Integer> {
     } finally {
       pool.shutdownNow();
     }
-    return total / seconds(start);
+    return total / Measure.secondsSince(start);
   }
 
   /** Milliseconds from the start of a put to its event at a watcher: p50, p90, p99, max. */
@@ -238,20 +238,11 @@ public final class StoreBench implements Callable<Integer> {
     }
     Arrays.sort(nanos);
     return new double[] {
-      percentile(nanos, 0.50),
-      percentile(nanos, 0.90),
-      percentile(nanos, 0.99),
+      Measure.percentileMillis(nanos, 0.50),
+      Measure.percentileMillis(nanos, 0.90),
+      Measure.percentileMillis(nanos, 0.99),
       nanos[nanos.length - 1] / 1e6
     };
-  }
-
-  private static double percentile(long[] sorted, double p) {
-    int index = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 
   private static boolean onPath(String binary) {
