@@ -129,8 +129,7 @@ public final class DeploydBench implements Callable<Integer> {
                     Duration.ofSeconds(60),
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(1),
-                    Duration.ofSeconds(30),
-                    Duration.ofMillis(100));
+                    Duration.ofSeconds(30));
         running.add(NodeAgent.start(config, store, runtime, InstantSource.system()));
       }
       Measure.waitFor(

@@ -112,8 +112,7 @@ public final class DockerDeployBench implements Callable<Integer> {
                   false,
                   new HealthCheck.None(),
                   Duration.ZERO,
-                  Duration.ofSeconds(2),
-                  Duration.ofMillis(5));
+                  Duration.ofSeconds(2));
           long start = System.nanoTime();
           state.createPodGroup(PodGroupRecord.deployed(spec));
           Measure.waitFor(
