@@ -112,7 +112,7 @@ public final class DeploydState {
   }
 
   /** Transactions of one large batch in flight at once (they touch different keys). */
-  static final int PARALLEL_CHUNKS = 32;
+  static final int PARALLEL_CHUNKS = 64;
 
   private void commitInChunks(List<Txn.Operation> ops) {
     int max = store.maxTransactionOperations();
