@@ -164,14 +164,6 @@ public final class DeploydState {
     commitInChunks(ops);
   }
 
-  public void putInstance(InstanceStatus status) {
-    store.put(DeploydKeys.instance(status.node(), status.id()), DeploydJson.write(status));
-  }
-
-  public void removeInstance(String node, InstanceId id) {
-    store.delete(DeploydKeys.instance(node, id));
-  }
-
   public List<InstanceStatus> instancesOf(String node) {
     return readAll(store.list(DeploydKeys.instancesOf(node)), InstanceStatus.class, problems -> {});
   }
