@@ -202,8 +202,16 @@ public final class Engine implements AutoCloseable {
     for (InstanceStatus s : snapshot.instances()) {
       instances.put(s.id(), s);
     }
+    Map<String, Long> routers = new HashMap<>();
+    snapshot.routers().forEach((name, status) -> routers.put(name, status.appliedRevision()));
     return new ClusterState(
-        podGroups, nodes, snapshot.assignments(), instances, snapshot.conditions());
+        podGroups,
+        nodes,
+        snapshot.assignments(),
+        instances,
+        snapshot.conditions(),
+        snapshot.assignmentRevisions(),
+        routers);
   }
 
   private void apply(Plan plan, DeploydSnapshot snapshot) {

@@ -6,10 +6,12 @@ import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.NodeConstraint;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.deploy.WebSettings;
 import dev.lain.spec.AppSpec;
 import dev.lain.spec.Command;
 import dev.lain.spec.ContainerHealthcheck;
 import dev.lain.spec.Filter;
+import dev.lain.spec.Mountpoints;
 import dev.lain.spec.Port;
 import dev.lain.spec.ProcSpec;
 import dev.lain.spec.ProcType;
@@ -77,6 +79,14 @@ public final class PodGroups {
             proc.labels(),
             proc.memory().bytes(),
             proc.cpu());
+    Optional<WebSettings> web =
+        proc.type() == ProcType.WEB
+            ? Optional.of(
+                new WebSettings(
+                    proc.mountpoints().stream().map(Mountpoints::text).toList(),
+                    proc.name().equals("web"),
+                    proc.httpsOnly()))
+            : Optional.empty();
     return new PodGroupSpec(
         app.podGroupName(proc),
         app.appname(),
@@ -88,7 +98,8 @@ public final class PodGroups {
         proc.stateful(),
         health(proc),
         Duration.ofSeconds(proc.setupTimeSeconds()),
-        Duration.ofSeconds(proc.killTimeoutSeconds()));
+        Duration.ofSeconds(proc.killTimeoutSeconds()),
+        web);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.NodeConstraint;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.deploy.WebSettings;
 import dev.lain.spec.AppSpec;
 import dev.lain.spec.LainYaml;
 import dev.lain.spec.ValidationResult;
@@ -39,6 +40,10 @@ class PodGroupsTest {
               memory: 64m
               num_instances: 3
               healthcheck: /health
+              https_only: true
+              mountpoint:
+                - hello.example.com/app
+                - /admin
               env:
                 - GREETING=hi
             worker.sync:
@@ -86,8 +91,11 @@ class PodGroupsTest {
             new HealthCheck.Http("/health", Duration.ofSeconds(3), Duration.ofSeconds(2), 3));
     assertThat(web.constraints()).containsExactly(NodeConstraint.DEFAULT_GROUP);
     assertThat(web.restartPolicy()).isEqualTo(RestartPolicy.ALWAYS);
+    assertThat(web.web())
+        .contains(new WebSettings(List.of("hello.example.com/app", "/admin"), true, true));
 
     PodGroupSpec sync = groups.get(1);
+    assertThat(sync.web()).isEmpty();
     assertThat(sync.container().image()).isEqualTo("registry.lain.local/sync:1");
     assertThat(sync.stateful()).isTrue();
     assertThat(sync.pinnedToNode()).isTrue();

@@ -129,7 +129,7 @@ public final class Reconciler {
         PodGroupRecord record = state.podGroups().get(name);
         if (record == null) {
           // Undeployed: every instance goes.
-          assigned.forEach(this::unassign);
+          assigned.forEach(this::retire);
         } else {
           new GroupPass(this, record, assigned).run();
         }
@@ -152,6 +152,48 @@ public final class Reconciler {
           actions.add(new Action.ForgetStatus(status));
         }
       }
+    }
+
+    /**
+     * Takes a copy out of service. A web copy that is serving while webrouters run leaves in steps:
+     * first it is marked draining (routers drop it), then it goes once every router has applied
+     * that mark and the drain delay has passed. Anything else goes at once.
+     */
+    void retire(Assignment a) {
+      if (removed.contains(a.id())) {
+        return;
+      }
+      if (!needsDrain(a)) {
+        unassign(a);
+        return;
+      }
+      if (a.drainingSince().isEmpty()) {
+        actions.add(new Action.Assign(a.drainingFrom(now)));
+        return;
+      }
+      long marked = state.assignmentRevisions().getOrDefault(a.id(), Long.MAX_VALUE);
+      boolean routersApplied =
+          state.routers().values().stream().allMatch(applied -> applied >= marked);
+      boolean drained = !now.isBefore(a.drainingSince().get().plus(settings.drainDelay()));
+      if (routersApplied && drained) {
+        unassign(a);
+      }
+    }
+
+    /**
+     * Whether removing {@code a} at once could fail requests: a web copy serving behind routers.
+     */
+    private boolean needsDrain(Assignment a) {
+      if (a.spec().web().isEmpty() || state.routers().isEmpty()) {
+        return false;
+      }
+      NodeState node = state.nodes().get(a.node());
+      InstanceStatus status = state.instances().get(a.id());
+      return node != null
+          && node.heartbeat()
+          && status != null
+          && status.node().equals(a.node())
+          && status.state() == RunState.RUNNING;
     }
 
     void unassign(Assignment a) {
@@ -206,7 +248,7 @@ public final class Reconciler {
       // Scale down: the highest instance numbers go first.
       for (int i : byInstance.descendingKeySet()) {
         if (i > wanted) {
-          byInstance.get(i).forEach(pass::unassign);
+          byInstance.get(i).forEach(pass::retire);
         }
       }
       for (int i = 1; i <= wanted; i++) {
@@ -272,11 +314,11 @@ public final class Reconciler {
         // Superseded versions (an upgrade replaced by a newer one before it finished): keep the
         // copy that serves (the newest ready one, else the newest) and drop the rest.
         Comparator<Assignment> preference =
-            Comparator.comparing((Assignment a) -> ready(a))
+            Comparator.comparing((Assignment a) -> !a.draining() && ready(a))
                 .thenComparingLong(a -> a.id().version())
                 .thenComparingInt(a -> a.id().drift());
         Assignment keep = old.stream().max(preference).orElseThrow();
-        old.stream().filter(a -> a != keep).forEach(pass::unassign);
+        old.stream().filter(a -> a != keep).forEach(pass::retire);
         old = new ArrayList<>(List.of(keep));
       }
       if (!old.isEmpty()) {
@@ -287,8 +329,8 @@ public final class Reconciler {
         } else {
           Assignment newest = current.getLast();
           if (ready(newest)) {
-            old.forEach(pass::unassign);
-            current.subList(0, current.size() - 1).forEach(pass::unassign);
+            old.forEach(pass::retire);
+            current.subList(0, current.size() - 1).forEach(pass::retire);
             readyCurrent++;
           } else {
             notReady.add(i);
@@ -301,7 +343,7 @@ public final class Reconciler {
       if (current.size() > 1) {
         // A move in flight (drift, drain): the old copy goes once the new one is ready.
         if (ready(newest)) {
-          current.subList(0, current.size() - 1).forEach(pass::unassign);
+          current.subList(0, current.size() - 1).forEach(pass::retire);
           drift.ifPresent(d -> pass.actions.add(new Action.FinishDrift(spec.name(), i)));
           readyCurrent++;
         } else {
@@ -359,7 +401,8 @@ public final class Reconciler {
         return a;
       }
       Assignment updated =
-          new Assignment(a.id(), a.node(), a.spec(), target, generation, a.assignedAt());
+          new Assignment(
+              a.id(), a.node(), a.spec(), target, generation, a.assignedAt(), a.drainingSince());
       pass.actions.add(new Action.Assign(updated));
       return updated;
     }
@@ -472,8 +515,12 @@ public final class Reconciler {
                 + " waits: there is no room to start it beside the old copy,"
                 + " which is the last ready instance");
       } else if (roomAfterRemoving(base)) {
-        upgradeLeftovers(i).forEach(pass::unassign);
-        placeOne(request(next, Optional.of(base.node()), Set.of()), "upgrade instance " + i);
+        List<Assignment> leaving = upgradeLeftovers(i);
+        leaving.forEach(pass::retire);
+        // A draining copy still holds its place; the new one follows once it has gone.
+        if (leaving.stream().allMatch(a -> pass.removed.contains(a.id()))) {
+          placeOne(request(next, Optional.of(base.node()), Set.of()), "upgrade instance " + i);
+        }
       } else {
         problems.add(
             "cannot upgrade instance "
@@ -487,7 +534,9 @@ public final class Reconciler {
     }
 
     private long readyCopies() {
-      return assigned.stream().filter(a -> !pass.removed.contains(a.id()) && ready(a)).count();
+      return assigned.stream()
+          .filter(a -> !pass.removed.contains(a.id()) && !a.draining() && ready(a))
+          .count();
     }
 
     private List<Assignment> upgradeLeftovers(int i) {

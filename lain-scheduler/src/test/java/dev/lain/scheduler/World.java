@@ -45,6 +45,14 @@ final class World {
   final Map<String, PodGroupCondition> conditions = new HashMap<>();
   final List<String> alerts = new ArrayList<>();
 
+  /** The store revision the simulated engine writes at, and when each assignment was written. */
+  long revision;
+
+  final Map<InstanceId, Long> revisions = new HashMap<>();
+
+  /** Live webrouters and the revision each has applied. */
+  final Map<String, Long> routers = new TreeMap<>();
+
   /** What the simulated agents do with an image: by default it runs and is healthy. */
   final Map<String, RunState> imageOutcome = new HashMap<>();
 
@@ -132,7 +140,19 @@ final class World {
 
   ClusterState state() {
     return new ClusterState(
-        podGroups, nodes, List.copyOf(assignments.values()), instances, conditions);
+        podGroups,
+        nodes,
+        List.copyOf(assignments.values()),
+        instances,
+        conditions,
+        revisions,
+        routers);
+  }
+
+  /** Every router applies everything written so far. */
+  World routersApply() {
+    routers.replaceAll((name, applied) -> revision);
+    return this;
   }
 
   /** One engine pass: compute and apply. */
@@ -141,8 +161,15 @@ final class World {
     lastPlan = plan;
     for (Action action : plan.actions()) {
       switch (action) {
-        case Action.Assign a -> assignments.put(a.assignment().id(), a.assignment());
-        case Action.Unassign u -> assignments.remove(u.assignment().id());
+        case Action.Assign a -> {
+          assignments.put(a.assignment().id(), a.assignment());
+          revisions.put(a.assignment().id(), ++revision);
+        }
+        case Action.Unassign u -> {
+          assignments.remove(u.assignment().id());
+          revisions.remove(u.assignment().id());
+          revision++;
+        }
         case Action.SetCondition c -> conditions.put(c.podGroup(), c.condition());
         case Action.RollBack r ->
             podGroups.put(

@@ -1,12 +1,8 @@
 package dev.lain.spec;
 
 import dev.lain.model.ClusterDomains;
-import dev.lain.model.DnsNames;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,13 +69,7 @@ public record AppSpec(
    * instance {@code resource.redis.myapp} becomes {@code myapp.redis.resource}.
    */
   public String appdomain() {
-    return appdomainOf(appname);
-  }
-
-  static String appdomainOf(String appname) {
-    List<String> parts = new ArrayList<>(List.of(appname.split("\\.")));
-    Collections.reverse(parts);
-    return String.join(".", parts);
+    return Mountpoints.appdomain(appname);
   }
 
   /** {@code <appname>.<type>.<procname>}, e.g. {@code hello.web.web}. */
@@ -92,19 +82,13 @@ public record AppSpec(
    * <appdomain>.<d>} for each cluster domain, then {@code <appdomain>.lain}.
    */
   public List<Mountpoint> defaultMountpoints(ClusterDomains domains) {
-    LinkedHashSet<String> hosts = new LinkedHashSet<>();
-    for (String domain : domains.all()) {
-      hosts.add(DnsNames.normalize(appdomain() + "." + domain));
-    }
-    hosts.add(DnsNames.normalize(appdomain() + "." + ClusterDomains.LAIN));
-    return hosts.stream().map(h -> new Mountpoint(h, "")).toList();
+    return Mountpoints.defaults(appname, domains);
   }
 
   /**
    * The mountpoints webrouter serves for {@code proc} in a cluster with {@code domains}: none for
-   * procs that are not web procs; for the proc named {@code web}, its declared mountpoints (each
-   * relative one expanded under every default mountpoint) followed by the default mountpoints; for
-   * other web procs exactly their declared (absolute) mountpoints. Repeats are dropped.
+   * procs that are not web procs; else as {@link Mountpoints#effective} says, with the defaults for
+   * the proc named {@code web} only.
    *
    * @throws IllegalArgumentException if a default host would be longer than a DNS name may be (only
    *     possible with a cluster domain of about 190 characters or more)
@@ -113,19 +97,6 @@ public record AppSpec(
     if (proc.type() != ProcType.WEB) {
       return List.of();
     }
-    List<Mountpoint> defaults = proc.name().equals("web") ? defaultMountpoints(domains) : List.of();
-    LinkedHashSet<Mountpoint> result = new LinkedHashSet<>();
-    for (DeclaredMountpoint declared : proc.mountpoints()) {
-      switch (declared) {
-        case DeclaredMountpoint.Absolute absolute -> result.add(absolute.mountpoint());
-        case DeclaredMountpoint.Relative relative -> {
-          for (Mountpoint base : defaults) {
-            result.add(new Mountpoint(base.host(), base.path() + relative.path()));
-          }
-        }
-      }
-    }
-    result.addAll(defaults);
-    return List.copyOf(result);
+    return Mountpoints.effective(appname, proc.name().equals("web"), proc.mountpoints(), domains);
   }
 }

@@ -87,7 +87,7 @@ final class ManifestReader {
     NotifySpec notifications = notifications();
     checkServiceAndResourceNamesDistinct();
 
-    List<ProcSpec> procs = ProcReader.readAll(procEntries, AppSpec.appdomainOf(appname), d);
+    List<ProcSpec> procs = ProcReader.readAll(procEntries, Mountpoints.appdomain(appname), d);
     if (procEntries.isEmpty()) {
       d.warning(
           FieldPath.ROOT,

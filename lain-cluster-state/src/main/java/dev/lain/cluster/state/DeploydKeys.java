@@ -20,6 +20,9 @@ public final class DeploydKeys {
   public static final String ENGINE = DEPLOYD + "engine";
   public static final String LEADER = DEPLOYD + "leader";
 
+  /** Webrouters report here, each under its lease. */
+  public static final String ROUTERS = "/lain/webrouter/routers/";
+
   private DeploydKeys() {}
 
   public static String node(NodeInfo node) {
@@ -52,6 +55,10 @@ public final class DeploydKeys {
 
   public static String heartbeat(String node) {
     return HEARTBEATS + node;
+  }
+
+  public static String router(String name) {
+    return ROUTERS + name;
   }
 
   public static String nodeMode(String node) {

@@ -6,6 +6,7 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.router.RouterStatus;
 import java.util.Optional;
 
 /** What a key under {@code /lain/} holds, read once. */
@@ -26,8 +27,8 @@ final class DeploydRecords {
 
   /**
    * The record at {@code key}: one of {@link PodGroupRecord}, {@link Condition}, {@link
-   * Assignment}, {@link InstanceStatus}, {@link Heartbeat}, {@link Mode}, {@link NodeInfo} or
-   * {@link Unreadable}; empty for keys deployd does not read.
+   * Assignment}, {@link InstanceStatus}, {@link Heartbeat}, {@link Mode}, {@link NodeInfo}, {@link
+   * RouterStatus} or {@link Unreadable}; empty for keys deployd does not read.
    */
   static Optional<Object> decode(String key, String value) {
     try {
@@ -48,6 +49,8 @@ final class DeploydRecords {
         } catch (IllegalArgumentException e) {
           return Optional.of(new Unreadable("not a node mode: " + value));
         }
+      } else if (key.startsWith(DeploydKeys.ROUTERS)) {
+        return Optional.of(DeploydJson.read(value, RouterStatus.class));
       } else if (key.startsWith(DeploydKeys.NODES)) {
         return Optional.of(DeploydJson.read(value, NodeInfo.class));
       }

@@ -1,11 +1,13 @@
 package dev.lain.cluster.state;
 
 import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.router.RouterStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,8 @@ import java.util.Set;
  * @param alive names of nodes whose heartbeat lease is live
  * @param unreadable keys whose value could not be read, with why (written by hand or by a newer
  *     version); they are left alone
+ * @param assignmentRevisions the revision each assignment was last written at
+ * @param routers the live webrouters' reports by name
  */
 public record DeploydSnapshot(
     long revision,
@@ -28,7 +32,9 @@ public record DeploydSnapshot(
     Map<String, NodeInfo> nodes,
     Set<String> alive,
     Map<String, NodeMode> modes,
-    Map<String, String> unreadable) {
+    Map<String, String> unreadable,
+    Map<InstanceId, Long> assignmentRevisions,
+    Map<String, RouterStatus> routers) {
 
   public DeploydSnapshot {
     podGroups = Map.copyOf(podGroups);
@@ -39,6 +45,8 @@ public record DeploydSnapshot(
     alive = Set.copyOf(alive);
     modes = Map.copyOf(modes);
     unreadable = Map.copyOf(unreadable);
+    assignmentRevisions = Map.copyOf(assignmentRevisions);
+    routers = Map.copyOf(routers);
   }
 
   public NodeMode modeOf(String node) {

@@ -210,11 +210,15 @@ public final class DeploydState {
   public DeploydSnapshot snapshot() {
     Listing deployd = store.list(DeploydKeys.DEPLOYD);
     Listing nodeListing = store.list(DeploydKeys.NODES);
+    Listing routerListing = store.list(DeploydKeys.ROUTERS);
     SnapshotBuilder builder = new SnapshotBuilder();
     for (KeyValue kv : deployd.entries()) {
       builder.add(kv.key(), kv.modRevision(), DeploydRecords.decode(kv.key(), kv.value()));
     }
     for (KeyValue kv : nodeListing.entries()) {
+      builder.add(kv.key(), kv.modRevision(), DeploydRecords.decode(kv.key(), kv.value()));
+    }
+    for (KeyValue kv : routerListing.entries()) {
       builder.add(kv.key(), kv.modRevision(), DeploydRecords.decode(kv.key(), kv.value()));
     }
     return builder.build(Math.min(deployd.revision(), nodeListing.revision()));

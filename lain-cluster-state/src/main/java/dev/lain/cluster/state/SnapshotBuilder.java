@@ -1,11 +1,13 @@
 package dev.lain.cluster.state;
 
 import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.router.RouterStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +26,8 @@ final class SnapshotBuilder {
   private final Set<String> alive = new HashSet<>();
   private final Map<String, NodeMode> modes = new HashMap<>();
   private final Map<String, NodeInfo> nodes = new HashMap<>();
+  private final Map<InstanceId, Long> assignmentRevisions = new HashMap<>();
+  private final Map<String, RouterStatus> routers = new HashMap<>();
 
   void add(String key, long modRevision, Optional<Object> record) {
     record.ifPresent(
@@ -31,7 +35,11 @@ final class SnapshotBuilder {
           switch (r) {
             case PodGroupRecord pg -> podGroups.put(pg.name(), new Versioned<>(pg, modRevision));
             case DeploydRecords.Condition c -> conditions.put(c.podGroup(), c.condition());
-            case Assignment a -> assignments.add(a);
+            case Assignment a -> {
+              assignments.add(a);
+              assignmentRevisions.put(a.id(), modRevision);
+            }
+            case RouterStatus router -> routers.put(router.name(), router);
             case InstanceStatus s -> instances.add(s);
             case DeploydRecords.Heartbeat h -> alive.add(h.node());
             case DeploydRecords.Mode m -> modes.put(m.node(), m.mode());
@@ -44,6 +52,16 @@ final class SnapshotBuilder {
 
   DeploydSnapshot build(long revision) {
     return new DeploydSnapshot(
-        revision, podGroups, conditions, assignments, instances, nodes, alive, modes, unreadable);
+        revision,
+        podGroups,
+        conditions,
+        assignments,
+        instances,
+        nodes,
+        alive,
+        modes,
+        unreadable,
+        assignmentRevisions,
+        routers);
   }
 }

@@ -3,6 +3,7 @@ package dev.lain.model.deploy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  * @param stateful hard stateful: instances never move off their node
  * @param setupTime how long an instance without a health check must run before it counts as ready
  * @param killTimeout how long a stopping instance gets before it is killed
+ * @param web how the webrouter serves it (web procs only)
  */
 public record PodGroupSpec(
     String name,
@@ -27,7 +29,8 @@ public record PodGroupSpec(
     boolean stateful,
     HealthCheck health,
     Duration setupTime,
-    Duration killTimeout) {
+    Duration killTimeout,
+    Optional<WebSettings> web) {
 
   private static final Pattern NAME =
       Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9.-]*\\.(web|worker|oneshot|portal)\\.[a-zA-Z0-9-]+");
@@ -56,6 +59,35 @@ public record PodGroupSpec(
     if (setupTime.isNegative() || killTimeout.isNegative()) {
       throw new IllegalArgumentException("negative setup time or kill timeout");
     }
+    Objects.requireNonNull(web, "web");
+  }
+
+  /** A pod group the webrouter does not serve. */
+  public PodGroupSpec(
+      String name,
+      String app,
+      long version,
+      ContainerSpec container,
+      int numInstances,
+      RestartPolicy restartPolicy,
+      List<NodeConstraint> constraints,
+      boolean stateful,
+      HealthCheck health,
+      Duration setupTime,
+      Duration killTimeout) {
+    this(
+        name,
+        app,
+        version,
+        container,
+        numInstances,
+        restartPolicy,
+        constraints,
+        stateful,
+        health,
+        setupTime,
+        killTimeout,
+        Optional.empty());
   }
 
   /** The proc type: {@code web}, {@code worker}, {@code oneshot} or {@code portal}. */
@@ -93,7 +125,8 @@ public record PodGroupSpec(
         stateful,
         health,
         setupTime,
-        killTimeout);
+        killTimeout,
+        web);
   }
 
   /** The next version of this pod group with another container (a rolling upgrade). */
@@ -109,7 +142,8 @@ public record PodGroupSpec(
         stateful,
         health,
         setupTime,
-        killTimeout);
+        killTimeout,
+        web);
   }
 
   /**
@@ -127,7 +161,24 @@ public record PodGroupSpec(
         stateful,
         health,
         setupTime,
-        killTimeout);
+        killTimeout,
+        web);
+  }
+
+  public PodGroupSpec withWeb(WebSettings settings) {
+    return new PodGroupSpec(
+        name,
+        app,
+        version,
+        container,
+        numInstances,
+        restartPolicy,
+        constraints,
+        stateful,
+        health,
+        setupTime,
+        killTimeout,
+        Optional.of(settings));
   }
 
   public PodGroupSpec withHealth(HealthCheck newHealth) {
@@ -142,6 +193,7 @@ public record PodGroupSpec(
         stateful,
         newHealth,
         setupTime,
-        killTimeout);
+        killTimeout,
+        web);
   }
 }
