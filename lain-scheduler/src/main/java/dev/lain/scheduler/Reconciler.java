@@ -2,7 +2,6 @@ package dev.lain.scheduler;
 
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.DriftRequest;
-import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
@@ -10,6 +9,7 @@ import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.deploy.PodGroupSpec;
+import dev.lain.model.deploy.Readiness;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RunState;
 import dev.lain.model.deploy.TargetState;
@@ -622,20 +622,8 @@ public final class Reconciler {
         return true;
       }
       InstanceStatus status = statusOf(a);
-      if (status == null) {
-        return false;
-      }
-      if (status.completed()) {
-        return true;
-      }
-      if (status.state() != RunState.RUNNING) {
-        return false;
-      }
-      return switch (a.spec().health()) {
-        case HealthCheck.None none -> !pass.now.isBefore(status.since().plus(a.spec().setupTime()));
-        case HealthCheck.Command command -> status.health() == Health.HEALTHY;
-        case HealthCheck.Http http -> status.health() == Health.HEALTHY;
-      };
+      return status != null
+          && (status.completed() || Readiness.serving(a.spec(), status, pass.now));
     }
 
     /** Not ready, and no longer expected to become ready. */
