@@ -86,7 +86,7 @@ public final class CertificateStore {
                 + name
                 + "' already exists"
                 + previous.map(p -> " (serving " + String.join(", ", p.hosts()) + ")").orElse("")
-                + "; replace it explicitly, or choose another name");
+                + "; nothing was written");
       }
       long expected = before.map(KeyValue::modRevision).orElse(0L);
       TxnResult result =
@@ -157,8 +157,8 @@ public final class CertificateStore {
                 + name
                 + "' is still used by the /lain/config/ssl pattern(s) "
                 + String.join(", ", usedBy)
-                + ": point them at another certificate first (lainctl config set ssl ...), or"
-                + " force the removal and leave those hosts without this certificate",
+                + "; point them at another certificate first (lainctl config set ssl ...);"
+                + " nothing was removed",
             usedBy);
       }
       // The certificate must not change, nor /lain/config/ssl start using it, while we decide.

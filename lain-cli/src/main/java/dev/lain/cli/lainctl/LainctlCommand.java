@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Operate a LAIN cluster.",
-    subcommands = {ConfigCommand.class, LainctlVersionCommand.class})
+    subcommands = {ConfigCommand.class, SslCommand.class, LainctlVersionCommand.class})
 public final class LainctlCommand implements Callable<Integer> {
   final CliContext context;
 
