@@ -132,7 +132,7 @@ public final class CertificateCheck {
             hosts,
             leaf.getNotBefore().toInstant(),
             leaf.getNotAfter().toInstant(),
-            leaf.getSubject().equals(leaf.getIssuer()) && issued(leaf, leaf),
+            issued(leaf, leaf),
             fingerprint(encoded(leaf)),
             normalised.toString(),
             Pem.encode("PRIVATE KEY", encoded(key.orElseThrow())),
@@ -169,9 +169,9 @@ public final class CertificateCheck {
     broken.ifPresent(
         reason ->
             problems.add(
-                "the certificate chain is not readable PEM after "
-                    + blocks.size()
-                    + " good block(s) ("
+                "the certificate chain is not readable PEM at block "
+                    + (blocks.size() + 1)
+                    + " ("
                     + reason
                     + "): is the file complete? Each certificate runs from -----BEGIN"
                     + " CERTIFICATE----- to -----END CERTIFICATE-----"));
@@ -218,9 +218,9 @@ public final class CertificateCheck {
     broken.ifPresent(
         reason ->
             problems.add(
-                "the private key is not readable PEM after "
-                    + blocks.size()
-                    + " good block(s) ("
+                "the private key is not readable PEM at block "
+                    + (blocks.size() + 1)
+                    + " ("
                     + reason
                     + "): is the file complete? It runs from -----BEGIN PRIVATE KEY----- (or RSA/EC"
                     + " PRIVATE KEY) to the matching -----END line"));

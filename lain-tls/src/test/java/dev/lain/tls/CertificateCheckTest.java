@@ -242,7 +242,8 @@ class CertificateCheckTest {
     assertThat(problems(cut, web.keyPem()))
         .singleElement()
         .asString()
-        .startsWith("the certificate chain is not readable PEM after 0 good block(s)")
+        .startsWith(
+            "the certificate chain is not readable PEM at block 1 (-----END CERTIFICATE----- not found)")
         .contains("is the file complete?");
   }
 

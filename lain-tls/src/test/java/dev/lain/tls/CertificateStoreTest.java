@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -204,7 +205,7 @@ class CertificateStoreTest {
   void theSslMapIsReadAsLainUsesIt() {
     assertThat(certificates.sslMap()).isEmpty();
     store.put("/lain/config/ssl", "{\"*.LAIN\":\"web\"}");
-    assertThat(certificates.sslMap()).containsExactly(java.util.Map.entry("*.lain", "web"));
+    assertThat(certificates.sslMap()).containsExactly(Map.entry("*.lain", "web"));
     assertThat(certificates.usedBy("web")).containsExactly("*.lain");
     store.put("/lain/config/ssl", "not json");
     assertThat(certificates.sslMap()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.lain.cli.lainctl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -256,7 +257,7 @@ final class SslCommand implements Callable<Integer> {
       String json;
       try {
         json = new ObjectMapper().writeValueAsString(proposed);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new IllegalStateException("a map of strings is always JSON", e);
       }
       if (ConfigKey.SSL.parse(json) instanceof ConfigValue.Accepted accepted) {
