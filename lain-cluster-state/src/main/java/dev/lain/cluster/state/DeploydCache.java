@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class DeploydCache implements AutoCloseable {
 
   private final Store store;
   private final Runnable onChange;
+  private final Predicate<String> wakesOn;
   private final Object lock = new Object();
   private final Map<String, Cached> entries = new HashMap<>();
   private long revision;
@@ -34,9 +36,10 @@ public final class DeploydCache implements AutoCloseable {
 
   private record Cached(long modRevision, Optional<Object> record) {}
 
-  private DeploydCache(Store store, Runnable onChange) {
+  private DeploydCache(Store store, Runnable onChange, Predicate<String> wakesOn) {
     this.store = store;
     this.onChange = onChange;
+    this.wakesOn = wakesOn;
   }
 
   /**
@@ -45,7 +48,15 @@ public final class DeploydCache implements AutoCloseable {
    * no new pass.
    */
   public static DeploydCache start(Store store, Runnable onChange) {
-    DeploydCache cache = new DeploydCache(store, onChange);
+    return start(store, onChange, key -> true);
+  }
+
+  /**
+   * As {@link #start(Store, Runnable)}, calling {@code onChange} only for keys {@code wakesOn}
+   * accepts.
+   */
+  public static DeploydCache start(Store store, Runnable onChange, Predicate<String> wakesOn) {
+    DeploydCache cache = new DeploydCache(store, onChange, wakesOn);
     cache.reload();
     return cache;
   }
@@ -121,7 +132,8 @@ public final class DeploydCache implements AutoCloseable {
         for (WatchEvent event : events) {
           relevant |=
               !event.key().startsWith(DeploydKeys.POD_GROUP_CONDITIONS)
-                  && !event.key().equals(DeploydKeys.ENGINE);
+                  && !event.key().equals(DeploydKeys.ENGINE)
+                  && wakesOn.test(event.key());
           switch (event) {
             case WatchEvent.Put put ->
                 entries.put(

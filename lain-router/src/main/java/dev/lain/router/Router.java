@@ -1,0 +1,247 @@
+package dev.lain.router;
+
+import dev.lain.cluster.config.ClusterConfig;
+import dev.lain.cluster.config.ClusterConfigStore;
+import dev.lain.cluster.state.DeploydCache;
+import dev.lain.cluster.state.DeploydJson;
+import dev.lain.cluster.state.DeploydKeys;
+import dev.lain.cluster.state.DeploydSnapshot;
+import dev.lain.model.router.RouterStatus;
+import dev.lain.router.render.RouteTable;
+import dev.lain.store.Lease;
+import dev.lain.store.LeaseKeeper;
+import dev.lain.store.Store;
+import dev.lain.store.StoreException;
+import dev.lain.tls.CertificateStore;
+import dev.lain.tls.StoredCertificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A webrouter: follows the store, and whenever what it should serve changes, has its nginx serve it
+ * (see {@link NginxDriver}); then reports the store revision it serves, under a lease, so the
+ * engine knows when an instance has left every router. Any number of routers converge to the same
+ * configuration from the store alone.
+ *
+ * <pre>
+ * store change ──► wake ──► wait {@code debounce} (a burst becomes one reload)
+ *   ──► routes from records (pure) ──► same as served? report only : nginx -t, swap, reload ──► report
+ * </pre>
+ */
+public final class Router implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  /**
+   * How a router runs.
+   *
+   * @param name unique among routers: its report's key
+   * @param debounce how long to wait after a change for more changes before reloading
+   * @param resync how often to look again when nothing changed
+   */
+  public record Config(String name, Duration debounce, Duration resync, Duration leaseTtl) {
+    public Config {
+      Objects.requireNonNull(name, "name");
+      if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]*")) {
+        throw new IllegalArgumentException("bad router name: " + name);
+      }
+    }
+
+    public static Config defaults(String name) {
+      return new Config(
+          name, Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+  }
+
+  private final Store store;
+  private final Config config;
+  private final NginxDriver nginx;
+  private final InstantSource clock;
+  private final ClusterConfigStore clusterConfig;
+  private final CertificateStore certificates;
+  private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+  private final AtomicBoolean leaseLost = new AtomicBoolean(true);
+  private final Thread loop;
+  private DeploydCache cache;
+  private LeaseKeeper keeper;
+  private Lease lease;
+  private Served served;
+  private Served lastApplied;
+  private RouterStatus written;
+  private volatile RouterStatus status;
+  private volatile boolean closed;
+
+  /** What nginx serves: the routes (without revision) and the certificates they use. */
+  private record Served(RouteTable table, Map<String, String> fingerprints) {}
+
+  private Router(Store store, Config config, NginxDriver nginx, InstantSource clock) {
+    this.store = store;
+    this.config = config;
+    this.nginx = nginx;
+    this.clock = clock;
+    this.clusterConfig = new ClusterConfigStore(store);
+    this.certificates = new CertificateStore(store, clock);
+    this.status = new RouterStatus(config.name(), 0, Instant.EPOCH, 0, "");
+    this.loop = Thread.ofPlatform().name("router " + config.name()).unstarted(this::run);
+  }
+
+  public static Router start(Store store, Config config, NginxDriver nginx, InstantSource clock) {
+    Router router = new Router(store, config, nginx, clock);
+    router.loop.start();
+    return router;
+  }
+
+  /** The last report. */
+  public RouterStatus status() {
+    return status;
+  }
+
+  public void wake() {
+    wake.offer(Boolean.TRUE);
+  }
+
+  /** Stops following the store and stops nginx gracefully. */
+  @Override
+  public void close() {
+    closed = true;
+    wake();
+    try {
+      loop.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (cache != null) {
+      cache.close();
+    }
+    if (keeper != null) {
+      keeper.close();
+    }
+    if (lease != null) {
+      try {
+        store.revokeLease(lease.id());
+      } catch (StoreException e) {
+        log.warn("router {}: cannot withdraw its report: {}", config.name(), e.getMessage());
+      }
+    }
+    nginx.close();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        if (cache == null) {
+          // Routers' own reports do not change what a router serves.
+          cache =
+              DeploydCache.start(store, this::wake, key -> !key.startsWith(DeploydKeys.ROUTERS));
+        }
+        apply();
+      } catch (StoreException e) {
+        log.warn("router {}: cannot read the store, retrying: {}", config.name(), e.getMessage());
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("router {}: update failed, retrying", config.name(), e);
+      }
+      try {
+        wake.poll(config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        // A burst of changes becomes one reload.
+        Thread.sleep(config.debounce());
+        wake.clear();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void apply() throws InterruptedException {
+    DeploydSnapshot snapshot = cache.snapshot();
+    ClusterConfig cluster = clusterConfig.load();
+    Set<String> names = Set.copyOf(certificates.list().names());
+    RouteTableBuilder.Result result =
+        RouteTableBuilder.build(snapshot, cluster, names, clock.instant());
+    result.problems().forEach(p -> log.warn("router {}: {}", config.name(), p));
+    RouteTable table = result.table();
+    Map<String, NginxDriver.Pem> pems = new HashMap<>();
+    Map<String, String> fingerprints = new HashMap<>();
+    for (String name : names) {
+      Optional<StoredCertificate> stored = certificates.get(name);
+      stored.ifPresent(
+          c -> {
+            pems.put(name, new NginxDriver.Pem(c.certificate(), c.key()));
+            fingerprints.put(name, c.fingerprint());
+          });
+    }
+    Served wanted = new Served(withoutRevision(table), fingerprints);
+    String error = "";
+    if (!wanted.equals(served) || !nginx.running()) {
+      switch (nginx.apply(table, pems)) {
+        case NginxDriver.Outcome.Applied applied -> {
+          served = wanted;
+          applied.warnings().forEach(w -> log.warn("router {}: {}", config.name(), w));
+          log.debug(
+              "router {}: generation {} for revision {} in {} ms",
+              config.name(),
+              applied.generation(),
+              table.revision(),
+              applied.took().toMillis());
+        }
+        case NginxDriver.Outcome.Rejected rejected -> {
+          error = rejected.reason();
+          log.error("router {}: kept the previous configuration: {}", config.name(), error);
+        }
+      }
+    }
+    // A rejected change is not applied: the reported revision stays where nginx really is.
+    RouterStatus last = status;
+    boolean reloaded = error.isEmpty() && wanted.equals(served) && !wanted.equals(lastApplied);
+    lastApplied = served;
+    long revision = error.isEmpty() ? table.revision() : last.appliedRevision();
+    Instant appliedAt = reloaded ? clock.instant() : last.appliedAt();
+    report(
+        new RouterStatus(
+            config.name(),
+            revision,
+            appliedAt,
+            served == null ? 0 : served.table().routes().size(),
+            error));
+  }
+
+  private static RouteTable withoutRevision(RouteTable table) {
+    return new RouteTable(
+        0, table.domains(), table.routes(), table.sslPatterns(), table.certificates());
+  }
+
+  private void report(RouterStatus next) {
+    if (leaseLost.getAndSet(false) || lease == null) {
+      lease = store.grantLease(config.leaseTtl());
+      Lease granted = lease;
+      if (keeper != null) {
+        keeper.close();
+      }
+      keeper =
+          LeaseKeeper.start(
+              store,
+              granted,
+              () -> {
+                leaseLost.set(true);
+                wake();
+              });
+      written = null;
+    }
+    if (!next.equals(written)) {
+      store.put(DeploydKeys.router(config.name()), DeploydJson.write(next), lease.id());
+      written = next;
+    }
+    status = next;
+  }
+}
