@@ -121,6 +121,13 @@ class LainctlConfigTest {
   }
 
   @Test
+  void everySubcommandAnswersHelp() {
+    CliRun run = lainctl("config", "set", "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: lainctl config set");
+  }
+
+  @Test
   void wrongUsageExitsWithTwoAndSaysHowToGetHelp() {
     CliRun run = lainctl("config", "set", "domain");
     assertThat(run.exitCode()).isEqualTo(2);

@@ -7,12 +7,15 @@ import dev.lain.cli.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code lain}: the app developer's tool. */
 @Command(
     name = "lain",
     mixinStandardHelpOptions = true,
+    // Every subcommand answers --help too.
+    scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Build, deploy and run apps on a LAIN cluster.",
     subcommands = {ValidateCommand.class, MetaCommand.class, LainVersionCommand.class})

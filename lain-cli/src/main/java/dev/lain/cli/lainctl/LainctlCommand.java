@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "lainctl",
     mixinStandardHelpOptions = true,
+    // Every subcommand answers --help too.
+    scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Operate a LAIN cluster.",
     subcommands = {ConfigCommand.class, SslCommand.class, LainctlVersionCommand.class})
