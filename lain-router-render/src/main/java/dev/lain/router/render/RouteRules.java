@@ -34,8 +34,8 @@ public final class RouteRules {
   /**
    * The certificate that serves {@code host}: the {@code sslPatterns} entry keyed by the host
    * itself, else the most specific matching shell-glob pattern (more literal characters, then fewer
-   * wildcards, then the pattern text), counting only entries whose certificate is in {@code
-   * certificates}.
+   * wildcards, then fewer {@code *}, then the pattern text), counting only entries whose
+   * certificate is in {@code certificates}.
    */
   public static Optional<String> certificateFor(
       String host, Map<String, String> sslPatterns, Set<String> certificates) {

@@ -9,14 +9,15 @@ import java.util.Comparator;
  */
 final class ShellGlob {
   /**
-   * More specific first: more literal characters, then fewer wildcards, then the pattern text, so
-   * that {@code api.example.com} beats {@code *.example.com}, which beats {@code *.com} and {@code
-   * *}.
+   * More specific first: more literal characters, then fewer wildcards, then fewer {@code *} (a
+   * {@code ?} is narrower), then the pattern text; so {@code api.example.com} beats {@code
+   * ?.example.com}, which beats {@code *.example.com}, which beats {@code *.com} and {@code *}.
    */
   static final Comparator<String> MOST_SPECIFIC_FIRST =
       Comparator.comparingInt(ShellGlob::literalCount)
           .reversed()
           .thenComparingInt(ShellGlob::wildcardCount)
+          .thenComparingInt(ShellGlob::starCount)
           .thenComparing(Comparator.naturalOrder());
 
   private ShellGlob() {}
@@ -60,6 +61,10 @@ final class ShellGlob {
       }
     }
     return n;
+  }
+
+  static int starCount(String pattern) {
+    return (int) pattern.chars().filter(c -> c == '*').count();
   }
 
   static int literalCount(String pattern) {

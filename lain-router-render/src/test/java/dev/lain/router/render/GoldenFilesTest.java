@@ -70,8 +70,11 @@ class GoldenFilesTest {
                 tests.add(
                     DynamicTest.dynamicTest(
                         name,
-                        () ->
-                            compare(name, golden(NginxRenderer.render(c.table(), c.settings()))))));
+                        () -> {
+                          RenderedConfig rendered = NginxRenderer.render(c.table(), c.settings());
+                          assertThat(ConfChecker.check(rendered.httpConf())).isEmpty();
+                          compare(name, golden(rendered));
+                        })));
     mainConfigs()
         .forEach(
             (name, text) -> tests.add(DynamicTest.dynamicTest(name, () -> compare(name, text))));

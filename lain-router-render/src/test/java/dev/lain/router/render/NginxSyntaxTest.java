@@ -25,6 +25,12 @@ class NginxSyntaxTest {
             (name, c) ->
                 tests.add(
                     DynamicTest.dynamicTest(name, () -> check(name, c.table(), c.settings()))));
+    tests.add(
+        DynamicTest.dynamicTest(
+            "3000 hosts, some 253 characters long",
+            () ->
+                assertThat(check("many-hosts", manyHosts(), GoldenCases.TEST_SETTINGS).warnings())
+                    .isEmpty()));
     Random random = new Random(20161024L);
     for (int i = 0; i < 20; i++) {
       RouteTable table = RandomTables.table(random, true);
@@ -34,7 +40,28 @@ class NginxSyntaxTest {
     return tests.stream();
   }
 
-  private void check(String name, RouteTable table, RouterSettings settings) throws Exception {
+  /** Enough names, and long enough ones, to need the server-name hash sizes of the main config. */
+  static RouteTable manyHosts() {
+    List<Route> routes = new ArrayList<>();
+    String longTail = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".com";
+    for (int i = 0; i < 3000; i++) {
+      String host =
+          i % 3 == 0
+              ? String.format("%057d", i) + "." + longTail
+              : "app" + i + (i % 2 == 0 ? ".lain.local" : ".example.com");
+      routes.add(
+          new Route(
+              "app" + (i % 50) + ".web.web",
+              host,
+              i % 5 == 0 ? "/admin" : "",
+              i % 7 == 0,
+              List.of(new Backend("172.20." + (i % 250) + "." + (1 + i % 200), 80))));
+    }
+    return RouteTable.of(1, dev.lain.model.ClusterDomains.DEFAULT, routes);
+  }
+
+  private RenderedConfig check(String name, RouteTable table, RouterSettings settings)
+      throws Exception {
     Path prefix = Files.createDirectories(temp.resolve(name));
     RouterSettings local = NginxSupport.inPrefix(settings, prefix);
     RenderedConfig rendered = NginxRenderer.render(table, local);
@@ -44,5 +71,6 @@ class NginxSyntaxTest {
         .as("nginx -t on %s:\n%s\n--- routes ---\n%s", name, result.output(), rendered.httpConf())
         .isZero();
     assertThat(result.output()).as("nginx -t warnings for %s", name).doesNotContain("[warn]");
+    return rendered;
   }
 }
