@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code laind}: the entry point of LAIN's daemons: {@code master} (deployd API + engine), {@code
- * agent} (one per node), {@code all} (both, a single-node cluster), and {@code check-store}.
+ * agent} (one per node), {@code router} (webrouter), {@code all} (master and agent, a single-node
+ * cluster), and {@code check-store}.
  */
 @Command(
     name = "laind",
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
       MasterCommand.class,
       AgentCommand.class,
       AllCommand.class,
+      RouterCommand.class,
       LaindCommand.CheckStoreCommand.class
     })
 public final class LaindCommand implements Callable<Integer> {
