@@ -15,6 +15,8 @@ public final class RequiredServices {
   /** The environment variable that turns a missing service from a skip into a failure. */
   public static final String REQUIRE_ENV = "LAIN_REQUIRE_SERVICES";
 
+  private static final String SBIN = "/usr/sbin" + File.pathSeparator + "/sbin";
+
   private RequiredServices() {}
 
   /**
@@ -25,7 +27,10 @@ public final class RequiredServices {
    * @throws TestAbortedException if it is missing otherwise (JUnit reports the test as skipped)
    */
   public static Path require(String binary, String installHint) {
-    return require(binary, installHint, System.getenv("PATH"), System.getenv(REQUIRE_ENV) != null);
+    // Daemons such as nginx live in /usr/sbin, which a non-root PATH often lacks.
+    String path = System.getenv("PATH");
+    String withSbin = (path == null || path.isEmpty() ? "" : path + File.pathSeparator) + SBIN;
+    return require(binary, installHint, withSbin, System.getenv(REQUIRE_ENV) != null);
   }
 
   static Path require(String binary, String installHint, String path, boolean required) {

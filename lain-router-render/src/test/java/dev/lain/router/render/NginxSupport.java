@@ -1,7 +1,6 @@
 package dev.lain.router.render;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.lain.testkit.RequiredServices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,35 +10,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real nginx on rendered configs, for the tests that want it. They skip (with the reason)
- * where nginx or openssl is missing; the router's integration tests cover real nginx in CI.
+ * Runs the real nginx on rendered configs, for the tests that want it. Where nginx or openssl is
+ * missing they skip with the reason, or fail where {@code LAIN_REQUIRE_SERVICES} is set (CI).
  */
 final class NginxSupport {
-  static final Path NGINX = Path.of("/usr/sbin/nginx");
+  static Path nginx;
 
   /** The output and exit code of a finished command. */
   record Result(int exitCode, String output) {}
 
   private NginxSupport() {}
 
+  /** Skips the test where nginx or openssl is missing, or fails it where CI requires them. */
   static void assumeNginxAndOpenssl() {
-    assumeTrue(
-        Files.isExecutable(NGINX),
-        "nginx is not installed at "
-            + NGINX
-            + " (apt-get install nginx): skipping the real-nginx check");
-    assumeTrue(
-        openssl() != null, "openssl is not installed: cannot make test certificates, skipping");
+    nginx = RequiredServices.require("nginx", "apt-get install nginx");
+    RequiredServices.require("openssl", "apt-get install openssl");
   }
 
   static Path openssl() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path candidate = Path.of(dir, "openssl");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+    return RequiredServices.require("openssl", "apt-get install openssl");
   }
 
   /** The same settings with the certificate directory and access log inside {@code prefix}. */
@@ -113,7 +102,7 @@ final class NginxSupport {
   /** The nginx command line for a config in {@code prefix}, with extra arguments. */
   static List<String> nginx(Path prefix, Path main, String... extra) {
     List<String> command = new ArrayList<>();
-    command.add(NGINX.toString());
+    command.add(nginx.toString());
     command.add("-p");
     command.add(prefix + "/");
     command.add("-c");
