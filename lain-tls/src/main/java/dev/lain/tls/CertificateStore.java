@@ -149,7 +149,7 @@ public final class CertificateStore {
             "there is no certificate named '" + name + "' (lainctl ssl list shows them)");
       }
       Optional<KeyValue> ssl = store.get(sslKey);
-      List<String> usedBy = CertificateSelection.patternsFor(name, sslMap(ssl));
+      List<String> usedBy = patternsFor(name, sslMap(ssl));
       if (!usedBy.isEmpty() && !force) {
         throw new TlsException(
             TlsException.Code.IN_USE,
@@ -185,7 +185,16 @@ public final class CertificateStore {
 
   /** The {@code /lain/config/ssl} patterns pointing at {@code name}, sorted. */
   public List<String> usedBy(String name) {
-    return CertificateSelection.patternsFor(name, sslMap());
+    return patternsFor(name, sslMap());
+  }
+
+  /** The patterns of {@code sslMap} that point at {@code certificate}, sorted. */
+  public static List<String> patternsFor(String certificate, Map<String, String> sslMap) {
+    return sslMap.entrySet().stream()
+        .filter(e -> e.getValue().equals(certificate))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /** What {@link #add} did. */

@@ -220,4 +220,11 @@ class CertificateStoreTest {
         .hasMessageContaining("notAfter 'soon'")
         .hasMessageContaining("hosts is not an array");
   }
+
+  @Test
+  void patternsForListsThePatternsOfACertificateSorted() {
+    Map<String, String> ssl = Map.of("*.lain.local", "web", "*.lain", "web", "blog.com", "blog");
+    assertThat(CertificateStore.patternsFor("web", ssl)).containsExactly("*.lain", "*.lain.local");
+    assertThat(CertificateStore.patternsFor("none", ssl)).isEmpty();
+  }
 }

@@ -10,7 +10,6 @@ import dev.lain.cluster.config.ConfigValue;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.tls.CertificateCheck;
-import dev.lain.tls.CertificateSelection;
 import dev.lain.tls.CertificateStore;
 import dev.lain.tls.CertificateSummary;
 import dev.lain.tls.CheckedCertificate;
@@ -199,7 +198,7 @@ final class SslCommand implements Callable<Integer> {
                                 + ")"));
             out.println("  stored at " + CertificateStore.storeKey(name));
             Map<String, String> sslMap = certificates.sslMap();
-            List<String> usedBy = CertificateSelection.patternsFor(name, sslMap);
+            List<String> usedBy = CertificateStore.patternsFor(name, sslMap);
             if (usedBy.isEmpty()) {
               out.println(
                   "No /lain/config/ssl pattern points to " + name + " yet. To serve its hosts:");
@@ -342,7 +341,7 @@ final class SslCommand implements Callable<Integer> {
       rows.add(new String[] {"NAME", "HOSTS", "NOT AFTER", "DAYS LEFT", "USED BY"});
       for (CertificateSummary c : list.certificates()) {
         long days = c.daysLeft(now);
-        List<String> usedBy = CertificateSelection.patternsFor(c.name(), sslMap);
+        List<String> usedBy = CertificateStore.patternsFor(c.name(), sslMap);
         rows.add(
             new String[] {
               c.name(),
@@ -385,7 +384,7 @@ final class SslCommand implements Callable<Integer> {
         node.put("fingerprint", c.fingerprint());
         node.put("added_at", c.addedAt().toString());
         node.put("store_key", CertificateStore.storeKey(c.name()));
-        CertificateSelection.patternsFor(c.name(), sslMap).forEach(node.putArray("used_by")::add);
+        CertificateStore.patternsFor(c.name(), sslMap).forEach(node.putArray("used_by")::add);
       }
       ArrayNode unreadable = root.putArray("unreadable");
       list.unreadable()
