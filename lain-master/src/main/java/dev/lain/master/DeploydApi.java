@@ -191,6 +191,7 @@ public final class DeploydApi implements AutoCloseable {
           service.setNodeMode(node, NodeMode.ACTIVE);
           ctx.status(202).json(Map.of("message", "node " + node + " takes instances again"));
         });
+    app.get("/api/routers", ctx -> ctx.json(service.routers()));
     app.get(
         "/api/status",
         ctx ->

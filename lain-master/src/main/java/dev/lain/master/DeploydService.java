@@ -14,6 +14,7 @@ import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.TargetState;
+import dev.lain.model.router.RouterStatus;
 import dev.lain.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -200,6 +201,12 @@ public final class DeploydService {
           state.setNodeMode(node, mode);
           return null;
         });
+  }
+
+  // ---- webrouters -----------------------------------------------------------------------
+
+  public List<RouterStatus> routers() {
+    return read(state::routers);
   }
 
   // ---- engine ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lain.agent.AgentConfig;
 import dev.lain.agent.NodeAgent;
 import dev.lain.cluster.state.DeploydJson;
+import dev.lain.cluster.state.DeploydKeys;
 import dev.lain.model.deploy.ContainerSpec;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.NodeConstraint;
@@ -14,6 +15,7 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.router.RouterStatus;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.scheduler.EngineSettings;
 import dev.lain.store.MemoryStore;
@@ -25,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +200,24 @@ class DeploydApiTest {
     assertThat(call("DELETE", "/api/podgroups?name=" + WEB, null).status()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(10)).until(() -> runtime.list(Map.of()).isEmpty());
     assertThat(call("GET", "/api/podgroups?name=" + WEB, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void routersReportsAreVisible() throws Exception {
+    assertThat(call("GET", "/api/routers", null).body()).isEmpty();
+    RouterStatus report =
+        new RouterStatus("router-b", 42, Instant.parse("2026-11-26T10:00:00Z"), 3, "", 5, 1, 120);
+    store.put(DeploydKeys.router("router-b"), DeploydJson.write(report));
+    store.put(DeploydKeys.router("router-a"), DeploydJson.write(RouterStatus.initial("router-a")));
+
+    JsonNode routers = call("GET", "/api/routers", null).body();
+    assertThat(routers).hasSize(2);
+    assertThat(routers.get(0).get("name").asText()).isEqualTo("router-a");
+    JsonNode b = routers.get(1);
+    assertThat(b.get("appliedRevision").asLong()).isEqualTo(42);
+    assertThat(b.get("appliedAt").asText()).isEqualTo("2026-11-26T10:00:00Z");
+    assertThat(b.get("effectiveMillis").asLong()).isEqualTo(120);
+    assertThat(DeploydJson.read(b.toString(), RouterStatus.class)).isEqualTo(report);
   }
 
   @Test

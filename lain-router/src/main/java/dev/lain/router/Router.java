@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,12 +72,15 @@ public final class Router implements AutoCloseable {
   private final CertificateStore certificates;
   private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final AtomicBoolean leaseLost = new AtomicBoolean(true);
+
+  /** When the oldest change not yet applied was seen (System.nanoTime), or 0. */
+  private final AtomicLong changedAt = new AtomicLong();
+
   private final Thread loop;
   private DeploydCache cache;
   private LeaseKeeper keeper;
   private Lease lease;
   private Served served;
-  private Served lastApplied;
   private RouterStatus written;
   private volatile RouterStatus status;
   private volatile boolean closed;
@@ -91,7 +95,7 @@ public final class Router implements AutoCloseable {
     this.clock = clock;
     this.clusterConfig = new ClusterConfigStore(store);
     this.certificates = new CertificateStore(store, clock);
-    this.status = new RouterStatus(config.name(), 0, Instant.EPOCH, 0, "");
+    this.status = RouterStatus.initial(config.name());
     this.loop = Thread.ofPlatform().name("router " + config.name()).unstarted(this::run);
   }
 
@@ -108,6 +112,11 @@ public final class Router implements AutoCloseable {
 
   public void wake() {
     wake.offer(Boolean.TRUE);
+  }
+
+  private void changed() {
+    changedAt.compareAndSet(0, System.nanoTime());
+    wake();
   }
 
   /** Stops following the store and stops nginx gracefully. */
@@ -142,7 +151,7 @@ public final class Router implements AutoCloseable {
         if (cache == null) {
           // Routers' own reports do not change what a router serves.
           cache =
-              DeploydCache.start(store, this::wake, key -> !key.startsWith(DeploydKeys.ROUTERS));
+              DeploydCache.start(store, this::changed, key -> !key.startsWith(DeploydKeys.ROUTERS));
         }
         apply();
       } catch (StoreException e) {
@@ -164,6 +173,7 @@ public final class Router implements AutoCloseable {
   }
 
   private void apply() throws InterruptedException {
+    long seen = changedAt.getAndSet(0);
     DeploydSnapshot snapshot = cache.snapshot();
     ClusterConfig cluster = clusterConfig.load();
     Set<String> names = Set.copyOf(certificates.list().names());
@@ -182,38 +192,48 @@ public final class Router implements AutoCloseable {
           });
     }
     Served wanted = new Served(withoutRevision(table), fingerprints);
+    RouterStatus last = status;
     String error = "";
+    long reloads = last.reloads();
+    long rejected = last.rejected();
+    long effectiveMillis = last.effectiveMillis();
+    Instant appliedAt = last.appliedAt();
     if (!wanted.equals(served) || !nginx.running()) {
       switch (nginx.apply(table, pems)) {
         case NginxDriver.Outcome.Applied applied -> {
           served = wanted;
+          reloads++;
+          appliedAt = clock.instant();
+          long from = seen == 0 ? System.nanoTime() - applied.took().toNanos() : seen;
+          effectiveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
           applied.warnings().forEach(w -> log.warn("router {}: {}", config.name(), w));
-          log.debug(
-              "router {}: generation {} for revision {} in {} ms",
+          log.info(
+              "router {}: serving revision {} ({} routes, generation {}) {} ms after the change",
               config.name(),
-              applied.generation(),
               table.revision(),
-              applied.took().toMillis());
+              table.routes().size(),
+              applied.generation(),
+              effectiveMillis);
         }
-        case NginxDriver.Outcome.Rejected rejected -> {
-          error = rejected.reason();
+        case NginxDriver.Outcome.Rejected refused -> {
+          error = refused.reason();
+          rejected++;
           log.error("router {}: kept the previous configuration: {}", config.name(), error);
         }
       }
     }
     // A rejected change is not applied: the reported revision stays where nginx really is.
-    RouterStatus last = status;
-    boolean reloaded = error.isEmpty() && wanted.equals(served) && !wanted.equals(lastApplied);
-    lastApplied = served;
     long revision = error.isEmpty() ? table.revision() : last.appliedRevision();
-    Instant appliedAt = reloaded ? clock.instant() : last.appliedAt();
     report(
         new RouterStatus(
             config.name(),
             revision,
             appliedAt,
             served == null ? 0 : served.table().routes().size(),
-            error));
+            error,
+            reloads,
+            rejected,
+            effectiveMillis));
   }
 
   private static RouteTable withoutRevision(RouteTable table) {

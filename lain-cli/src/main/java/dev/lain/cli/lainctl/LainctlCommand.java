@@ -22,7 +22,12 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Operate a LAIN cluster.",
-    subcommands = {ConfigCommand.class, SslCommand.class, LainctlVersionCommand.class})
+    subcommands = {
+      ConfigCommand.class,
+      SslCommand.class,
+      RouterCommand.class,
+      LainctlVersionCommand.class
+    })
 public final class LainctlCommand implements Callable<Integer> {
   final CliContext context;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.Table;
 import dev.lain.cluster.config.ConfigKey;
 import dev.lain.cluster.config.ConfigValue;
 import dev.lain.store.Store;
@@ -337,33 +338,18 @@ final class SslCommand implements Callable<Integer> {
         out.println("No certificates. Add one with: lainctl ssl add NAME --cert FILE --key FILE");
         return;
       }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"NAME", "HOSTS", "NOT AFTER", "DAYS LEFT", "USED BY"});
+      Table table = new Table("NAME", "HOSTS", "NOT AFTER", "DAYS LEFT", "USED BY");
       for (CertificateSummary c : list.certificates()) {
         long days = c.daysLeft(now);
         List<String> usedBy = CertificateStore.patternsFor(c.name(), sslMap);
-        rows.add(
-            new String[] {
-              c.name(),
-              String.join(",", c.hosts()),
-              c.notAfter().toString(),
-              now.isAfter(c.notAfter()) ? "expired" : String.valueOf(days),
-              usedBy.isEmpty() ? "-" : String.join(",", usedBy)
-            });
+        table.row(
+            c.name(),
+            String.join(",", c.hosts()),
+            c.notAfter().toString(),
+            now.isAfter(c.notAfter()) ? "expired" : String.valueOf(days),
+            usedBy.isEmpty() ? "-" : String.join(",", usedBy));
       }
-      int[] widths = new int[4];
-      for (String[] row : rows) {
-        for (int i = 0; i < widths.length; i++) {
-          widths[i] = Math.max(widths[i], row[i].length());
-        }
-      }
-      for (String[] row : rows) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < widths.length; i++) {
-          line.append(String.format("%-" + widths[i] + "s  ", row[i]));
-        }
-        out.println(line.append(row[4]));
-      }
+      table.print(out);
     }
 
     private static String json(

@@ -7,12 +7,14 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.router.RouterStatus;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Listing;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Txn;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,6 +204,15 @@ public final class DeploydState {
     } else {
       store.put(DeploydKeys.nodeMode(node), mode.name());
     }
+  }
+
+  // ---- webrouters -----------------------------------------------------------------------
+
+  /** The live webrouters' reports, by name. */
+  public List<RouterStatus> routers() {
+    return readAll(store.list(DeploydKeys.ROUTERS), RouterStatus.class, problems -> {}).stream()
+        .sorted(Comparator.comparing(RouterStatus::name))
+        .toList();
   }
 
   // ---- everything ------------------------------------------------------------------------

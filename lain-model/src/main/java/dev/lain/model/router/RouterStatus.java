@@ -11,12 +11,27 @@ import java.util.Objects;
  * @param routes how many host/path routes it serves
  * @param error why the last change could not be applied (nginx kept the previous configuration);
  *     empty when the last change applied
+ * @param reloads configurations nginx has taken since the router started
+ * @param rejected configurations refused (by {@code nginx -t} or otherwise) since it started
+ * @param effectiveMillis for the last reload, from the router seeing the change to nginx serving it
  */
 public record RouterStatus(
-    String name, long appliedRevision, Instant appliedAt, int routes, String error) {
+    String name,
+    long appliedRevision,
+    Instant appliedAt,
+    int routes,
+    String error,
+    long reloads,
+    long rejected,
+    long effectiveMillis) {
   public RouterStatus {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(appliedAt, "appliedAt");
     Objects.requireNonNull(error, "error");
+  }
+
+  /** A router that has not applied anything yet. */
+  public static RouterStatus initial(String name) {
+    return new RouterStatus(name, 0, Instant.EPOCH, 0, "", 0, 0, 0);
   }
 }
