@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.lain.model.ClusterDomains;
+import dev.lain.testkit.LoopbackHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -19,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +36,7 @@ class NginxLiveTest {
   @BeforeEach
   void startNginx() throws Exception {
     NginxSupport.assumeNginxAndOpenssl();
-    List<Integer> ports = freePorts(4);
+    List<Integer> ports = LoopbackHttp.freePorts(4);
     settings =
         NginxSupport.inPrefix(
             new RouterSettings(
@@ -78,21 +70,12 @@ class NginxLiveTest {
             .redirectOutput(temp.resolve("nginx.out").toFile())
             .start();
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!accepts(settings.externalHttps().port())) {
+    while (!LoopbackHttp.accepts(settings.externalHttps().port())) {
       if (!nginx.isAlive() || System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "nginx did not start: " + Files.readString(temp.resolve("nginx.out")));
       }
       Thread.sleep(20);
-    }
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      return true;
-    } catch (IOException notYet) {
-      return false;
     }
   }
 
@@ -108,28 +91,29 @@ class NginxLiveTest {
   @Test
   void aHostIsServedWithItsSubDomainsAndAPathMountHasItsPrefixStripped() throws IOException {
     int internal = settings.internalHttp().port();
-    assertThat(get(internal, "hello.lain.local", "/x?y=1")).contains("pg=hello.web.web uri=/x?y=1");
-    assertThat(get(internal, "a.b.hello.lain.local", "/")).contains("pg=hello.web.web uri=/ ");
+    assertThat(get(internal, "hello.lain.local", "/x?y=1"))
+        .contains("name=hello.web.web uri=/x?y=1");
+    assertThat(get(internal, "a.b.hello.lain.local", "/")).contains("name=hello.web.web uri=/ ");
     assertThat(get(internal, "hello.lain.local", "/admin/users?id=2"))
-        .contains("pg=hello.web.admin uri=/users?id=2");
+        .contains("name=hello.web.admin uri=/users?id=2");
     assertThat(get(internal, "hello.lain.local", "/admin?id=2"))
-        .contains("pg=hello.web.admin uri=/?id=2");
+        .contains("name=hello.web.admin uri=/?id=2");
     assertThat(get(internal, "hello.lain.local", "/administrator"))
-        .contains("pg=hello.web.web uri=/administrator");
+        .contains("name=hello.web.web uri=/administrator");
   }
 
   @Test
   void theExactHostWinsOverTheWiderOne() throws IOException {
     int external = settings.externalHttp().port();
-    assertThat(get(external, "api.shop.com", "/")).contains("pg=api.web.web");
-    assertThat(get(external, "v2.api.shop.com", "/")).contains("pg=api.web.web");
-    assertThat(get(external, "www.shop.com", "/")).contains("pg=shop.web.web");
-    assertThat(get(external, "shop.com", "/")).contains("pg=shop.web.web");
+    assertThat(get(external, "api.shop.com", "/")).contains("name=api.web.web");
+    assertThat(get(external, "v2.api.shop.com", "/")).contains("name=api.web.web");
+    assertThat(get(external, "www.shop.com", "/")).contains("name=shop.web.web");
+    assertThat(get(external, "shop.com", "/")).contains("name=shop.web.web");
   }
 
   @Test
   void internalHostsAreNotServedOnTheExternalListens() throws IOException {
-    assertThat(get(settings.internalHttp().port(), "shop.com", "/")).contains("pg=shop.web.web");
+    assertThat(get(settings.internalHttp().port(), "shop.com", "/")).contains("name=shop.web.web");
     assertThat(get(settings.externalHttp().port(), "hello.lain.local", "/"))
         .startsWith("HTTP/1.1 404")
         .contains("no app is mounted at hello.lain.local");
@@ -153,7 +137,7 @@ class NginxLiveTest {
         .startsWith("HTTP/1.1 301")
         .contains("Location: https://secure.lain.local/p?q=1");
     assertThat(get(internal, "secure.lain.local", "/p", "X-Forwarded-Proto: https"))
-        .contains("pg=secure.web.web uri=/p proto=https");
+        .contains("name=secure.web.web uri=/p proto=https");
     assertThat(get(internal, "hello.lain.local", "/")).contains("proto=http ");
   }
 
@@ -161,33 +145,12 @@ class NginxLiveTest {
   void tlsIsServedForHostsWithACertificateAndRefusedForOthers() throws Exception {
     int https = settings.internalHttps().port();
     assertThat(tlsGet(https, "secure.lain.local", "/p"))
-        .contains("pg=secure.web.web uri=/p proto=https");
+        .contains("name=secure.web.web uri=/p proto=https");
     assertThatThrownBy(() -> tlsGet(https, "shop.com", "/")).isInstanceOf(IOException.class);
   }
 
-  private Route route(String podGroup, String host, String path, boolean httpsOnly)
-      throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          String body =
-              "pg="
-                  + podGroup
-                  + " uri="
-                  + exchange.getRequestURI()
-                  + " proto="
-                  + exchange.getRequestHeaders().getFirst("X-Forwarded-Proto")
-                  + " host="
-                  + exchange.getRequestHeaders().getFirst("Host")
-                  + "\n";
-          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, bytes.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-          }
-        });
-    server.start();
+  private Route route(String podGroup, String host, String path, boolean httpsOnly) {
+    HttpServer server = LoopbackHttp.echo(podGroup);
     backends.add(server);
     return new Route(
         podGroup,
@@ -197,56 +160,15 @@ class NginxLiveTest {
         List.of(new Backend("127.0.0.1", server.getAddress().getPort())));
   }
 
-  private static String request(String host, String path, String... headers) {
-    StringBuilder request =
-        new StringBuilder(
-            "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n");
-    for (String header : headers) {
-      request.append(header).append("\r\n");
-    }
-    return request.append("\r\n").toString();
-  }
-
-  private static String exchange(Socket socket, String request) throws IOException {
-    socket.setSoTimeout(10_000);
-    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-    socket.getOutputStream().flush();
-    InputStream in = socket.getInputStream();
-    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-  }
-
   private static String get(int port, String host, String path, String... headers)
       throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      return exchange(socket, request(host, path, headers));
-    }
+    return LoopbackHttp.get(port, host, path, headers);
   }
 
   private static String tlsGet(int port, String host, String path) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {new TrustAll()}, null);
-    try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-      SSLParameters parameters = socket.getSSLParameters();
-      parameters.setServerNames(List.of(new SNIHostName(host)));
-      socket.setSSLParameters(parameters);
-      socket.startHandshake();
-      return exchange(socket, request(host, path));
-    }
-  }
-
-  private static List<Integer> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
+    return LoopbackHttp.tlsGet(context, port, host, path);
   }
 
   /** Test-only: the certificates are self-signed and made by this test. */
