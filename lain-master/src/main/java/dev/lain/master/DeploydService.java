@@ -14,7 +14,9 @@ import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.TargetState;
+import dev.lain.model.deploy.WebSettings;
 import dev.lain.model.router.RouterStatus;
+import dev.lain.spec.Mountpoints;
 import dev.lain.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,11 +69,24 @@ public final class DeploydService {
 
   /** Deploys a new pod group (its spec becomes version 1). */
   public void create(PodGroupSpec spec) {
+    checkMountpoints(spec);
     PodGroupSpec first = spec.withVersion(1);
     if (!read(() -> state.createPodGroup(PodGroupRecord.deployed(first)))) {
       throw new DeploydException(
           DeploydException.Code.CONFLICT,
           "pod group " + spec.name() + " exists already: upgrade or remove it");
+    }
+  }
+
+  /** Mountpoints end up in nginx's configuration: refuse any that is not a host and path. */
+  private static void checkMountpoints(PodGroupSpec spec) {
+    for (String mountpoint : spec.web().map(WebSettings::mountpoints).orElse(List.of())) {
+      try {
+        Mountpoints.parse(mountpoint);
+      } catch (IllegalArgumentException e) {
+        throw new DeploydException(
+            DeploydException.Code.INVALID, spec.name() + ": " + e.getMessage());
+      }
     }
   }
 
@@ -99,6 +114,7 @@ public final class DeploydService {
       throw new DeploydException(
           DeploydException.Code.INVALID, "the spec is for " + next.name() + ", not " + name);
     }
+    checkMountpoints(next);
     return change(
         name,
         r ->

@@ -15,6 +15,7 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.deploy.WebSettings;
 import dev.lain.model.router.RouterStatus;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.scheduler.EngineSettings;
@@ -200,6 +201,40 @@ class DeploydApiTest {
     assertThat(call("DELETE", "/api/podgroups?name=" + WEB, null).status()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(10)).until(() -> runtime.list(Map.of()).isEmpty());
     assertThat(call("GET", "/api/podgroups?name=" + WEB, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void mountpointsThatAreNotHostsAndPathsAreRefusedAtDeployAndUpgrade() throws Exception {
+    PodGroupSpec spec = DeploydJson.read(spec(1, "registry/hello:v1"), PodGroupSpec.class);
+    String evil = "evil.com;}server{listen 1;";
+    Reply refused =
+        call(
+            "POST",
+            "/api/podgroups",
+            DeploydJson.write(spec.withWeb(new WebSettings(List.of(evil), true, false))));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body().get("message").asText()).contains(WEB).contains("evil.com");
+    assertThat(call("GET", "/api/podgroups?name=" + WEB, null).status()).isEqualTo(404);
+
+    WebSettings fine = new WebSettings(List.of("hello.example.com/api"), true, false);
+    assertThat(call("POST", "/api/podgroups", DeploydJson.write(spec.withWeb(fine))).status())
+        .isEqualTo(202);
+    Reply upgrade =
+        call(
+            "PATCH",
+            "/api/podgroups?cmd=spec&name=" + WEB,
+            DeploydJson.write(spec.withWeb(new WebSettings(List.of("/a b"), true, false))));
+    assertThat(upgrade.status()).isEqualTo(400);
+    assertThat(
+            DeploydJson.read(
+                    call("GET", "/api/podgroups?name=" + WEB, null)
+                        .body()
+                        .get("desired")
+                        .get("spec")
+                        .toString(),
+                    PodGroupSpec.class)
+                .web())
+        .contains(fine);
   }
 
   @Test
