@@ -12,16 +12,23 @@ import dev.lain.store.Lease;
 import dev.lain.store.LeaseKeeper;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
+import dev.lain.tls.CertificateCheck;
 import dev.lain.tls.CertificateStore;
+import dev.lain.tls.CertificateSummary;
 import dev.lain.tls.StoredCertificate;
+import dev.lain.tls.TlsException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,10 +90,14 @@ public final class Router implements AutoCloseable {
   private Served served;
   private RouterStatus written;
   private volatile RouterStatus status;
+
+  /** Stored certificates already checked, with why each is broken (checking parses keys). */
+  private final Map<StoredCertificate, List<String>> checked = new HashMap<>();
+
   private volatile boolean closed;
 
-  /** What nginx serves: the routes (without revision) and the certificates they use. */
-  private record Served(RouteTable table, Map<String, String> fingerprints) {}
+  /** What nginx serves: the routes (without revision) and the certificates they may use. */
+  private record Served(RouteTable table, Map<String, NginxDriver.Pem> certificates) {}
 
   private Router(Store store, Config config, NginxDriver nginx, InstantSource clock) {
     this.store = store;
@@ -176,24 +187,15 @@ public final class Router implements AutoCloseable {
     long seen = changedAt.getAndSet(0);
     DeploydSnapshot snapshot = cache.snapshot();
     ClusterConfig cluster = clusterConfig.load();
-    Set<String> names = Set.copyOf(certificates.list().names());
+    List<String> problems = new ArrayList<>();
+    Map<String, NginxDriver.Pem> pems = usableCertificates(problems);
     RouteTableBuilder.Result result =
-        RouteTableBuilder.build(snapshot, cluster, names, clock.instant());
-    result.problems().forEach(p -> log.warn("router {}: {}", config.name(), p));
+        RouteTableBuilder.build(snapshot, cluster, pems.keySet(), clock.instant());
+    problems.addAll(result.problems());
     RouteTable table = result.table();
-    Map<String, NginxDriver.Pem> pems = new HashMap<>();
-    Map<String, String> fingerprints = new HashMap<>();
-    for (String name : names) {
-      Optional<StoredCertificate> stored = certificates.get(name);
-      stored.ifPresent(
-          c -> {
-            pems.put(name, new NginxDriver.Pem(c.certificate(), c.key()));
-            fingerprints.put(name, c.fingerprint());
-          });
-    }
-    Served wanted = new Served(withoutRevision(table), fingerprints);
+    Served wanted = new Served(withoutRevision(table), pems);
     RouterStatus last = status;
-    String error = "";
+    String refusal = "";
     long reloads = last.reloads();
     long rejected = last.rejected();
     long effectiveMillis = last.effectiveMillis();
@@ -216,14 +218,24 @@ public final class Router implements AutoCloseable {
               effectiveMillis);
         }
         case NginxDriver.Outcome.Rejected refused -> {
-          error = refused.reason();
+          refusal = refused.reason();
           rejected++;
-          log.error("router {}: kept the previous configuration: {}", config.name(), error);
+          log.error("router {}: kept the previous configuration: {}", config.name(), refusal);
         }
       }
     }
-    // A rejected change is not applied: the reported revision stays where nginx really is.
-    long revision = error.isEmpty() ? table.revision() : last.appliedRevision();
+    // A refused change is not applied: the reported revision stays where nginx really is. A
+    // resync that found nothing new keeps it too, or each report would count as news next time.
+    boolean news = seen != 0 || reloads != last.reloads() || last.appliedRevision() == 0;
+    long revision = refusal.isEmpty() && news ? table.revision() : last.appliedRevision();
+    List<String> leftOut = List.copyOf(problems);
+    if (!refusal.isEmpty()) {
+      problems.addFirst(refusal);
+    }
+    String error = String.join("; ", problems);
+    if (!error.equals(last.error())) {
+      leftOut.forEach(p -> log.warn("router {}: {}", config.name(), p));
+    }
     report(
         new RouterStatus(
             config.name(),
@@ -234,6 +246,49 @@ public final class Router implements AutoCloseable {
             reloads,
             rejected,
             effectiveMillis));
+  }
+
+  /**
+   * The stored certificates nginx can load, as name → PEM pair; the others are named in {@code
+   * problems}. A certificate passed {@code lainctl ssl add}'s check when it was added, so one that
+   * fails that check as of its {@code addedAt} is broken (nginx would refuse the whole
+   * configuration); expiry since then is not a reason to stop serving it.
+   */
+  private Map<String, NginxDriver.Pem> usableCertificates(List<String> problems) {
+    CertificateStore.CertificateList list = certificates.list();
+    list.unreadable()
+        .forEach(u -> problems.add("certificate " + u.name() + " is unreadable: " + u.problem()));
+    Map<String, NginxDriver.Pem> usable = new TreeMap<>();
+    Set<StoredCertificate> current = new HashSet<>();
+    for (CertificateSummary summary : list.certificates()) {
+      Optional<StoredCertificate> stored;
+      try {
+        stored = certificates.get(summary.name());
+      } catch (TlsException e) {
+        problems.add(e.getMessage());
+        continue;
+      }
+      if (stored.isEmpty()) {
+        continue;
+      }
+      StoredCertificate c = stored.get();
+      current.add(c);
+      List<String> broken = checked.computeIfAbsent(c, Router::brokenBecause);
+      if (broken.isEmpty()) {
+        usable.put(c.name(), new NginxDriver.Pem(c.certificate(), c.key()));
+      } else {
+        problems.add("certificate " + c.name() + " is left out: " + String.join("; ", broken));
+      }
+    }
+    checked.keySet().retainAll(current);
+    return usable;
+  }
+
+  private static List<String> brokenBecause(StoredCertificate c) {
+    return switch (CertificateCheck.check(c.certificate(), c.key(), c.addedAt())) {
+      case CertificateCheck.Passed passed -> List.of();
+      case CertificateCheck.Failed failed -> failed.problems();
+    };
   }
 
   private static RouteTable withoutRevision(RouteTable table) {

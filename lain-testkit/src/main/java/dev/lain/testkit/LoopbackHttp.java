@@ -38,9 +38,15 @@ public final class LoopbackHttp {
   /** The same over TLS, with {@code host} as the SNI name, trusting what {@code tls} trusts. */
   public static String tlsGet(SSLContext tls, int port, String host, String path)
       throws IOException {
+    return tlsGet(tls, port, host, path, host);
+  }
+
+  /** Over TLS with {@code sni} in the handshake and {@code host} in the Host header. */
+  public static String tlsGet(SSLContext tls, int port, String sni, String path, String host)
+      throws IOException {
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
       SSLParameters parameters = socket.getSSLParameters();
-      parameters.setServerNames(List.of(new SNIHostName(host)));
+      parameters.setServerNames(List.of(new SNIHostName(sni)));
       socket.setSSLParameters(parameters);
       socket.startHandshake();
       return exchange(socket, request(host, path, new String[0]));

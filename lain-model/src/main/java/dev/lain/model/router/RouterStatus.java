@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param appliedRevision the store revision of the configuration nginx is serving now
  * @param appliedAt when nginx confirmed that configuration
  * @param routes how many host/path routes it serves
- * @param error why the last change could not be applied (nginx kept the previous configuration);
- *     empty when the last change applied
+ * @param error what the router cannot serve, empty when it serves everything: why the last
+ *     configuration was refused (nginx kept the previous one), and the certificates and mountpoints
+ *     it left out
  * @param reloads configurations nginx has taken since the router started
  * @param rejected configurations refused (by {@code nginx -t} or otherwise) since it started
  * @param effectiveMillis for the last reload, from the router seeing the change to nginx serving it

@@ -233,6 +233,8 @@ public final class NginxRenderer {
     w.line("listen " + settings.externalHttps().nginx() + " ssl http2 default_server;");
     w.line("server_name _;");
     w.line("ssl_reject_handshake on;");
+    // A handshake for a known host can carry a Host header for an unknown one.
+    w.line("return 404 \"no app is mounted at $host\\n\";");
     w.close();
 
     List<String> safeWarnings = warnings.stream().map(NginxRenderer::printableAscii).toList();
