@@ -6,10 +6,8 @@ import dev.lain.router.render.RouteTable;
 import dev.lain.router.render.RouterSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,8 +45,6 @@ public final class NginxDriver implements AutoCloseable {
   private final Path dir;
   private final RouterSettings settings;
   private final String controlAddress;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private long generation;
 
   /**
@@ -65,8 +62,16 @@ public final class NginxDriver implements AutoCloseable {
 
   /** What happened to one configuration. */
   public sealed interface Outcome {
-    /** nginx serves it: its new workers answered with its generation. */
-    record Applied(long generation, Duration took, List<String> warnings) implements Outcome {}
+    /**
+     * nginx serves it: its new workers answered with its generation.
+     *
+     * @param took from the call to nginx serving it
+     * @param written of which rendering and writing the files
+     * @param checked of which {@code nginx -t}
+     */
+    record Applied(
+        long generation, Duration took, Duration written, Duration checked, List<String> warnings)
+        implements Outcome {}
 
     /** It failed {@code nginx -t} (or could not be written); nginx kept the previous one. */
     record Rejected(String reason) implements Outcome {}
@@ -113,6 +118,7 @@ public final class NginxDriver implements AutoCloseable {
       return new Outcome.Rejected(
           "cannot write configuration generation " + next + ": " + e.getMessage());
     }
+    long writtenAt = System.nanoTime();
     Run test =
         run(
             List.of(
@@ -127,6 +133,7 @@ public final class NginxDriver implements AutoCloseable {
       return new Outcome.Rejected(
           "nginx -t refused generation " + next + ": " + test.output().strip());
     }
+    long checkedAt = System.nanoTime();
     try {
       Files.writeString(
           dir.resolve("nginx.conf"), mainConfig(dir.resolve("live").resolve("http.conf")));
@@ -142,17 +149,12 @@ public final class NginxDriver implements AutoCloseable {
       return new Outcome.Rejected("cannot switch to generation " + next + ": " + e.getMessage());
     }
     generation = next;
+    // A running nginx is told by signal: "nginx -s reload" would parse the whole configuration
+    // once more just to find the pid file.
+    OptionalLong master = masterPid();
     Run signal =
-        running()
-            ? run(
-                List.of(
-                    nginx.toString(),
-                    "-s",
-                    "reload",
-                    "-p",
-                    dir.toString(),
-                    "-c",
-                    dir.resolve("nginx.conf").toString()))
+        master.isPresent()
+            ? run(List.of("/bin/sh", "-c", "kill -HUP " + master.getAsLong()))
             : run(
                 List.of(
                     nginx.toString(),
@@ -169,26 +171,41 @@ public final class NginxDriver implements AutoCloseable {
     }
     removeOldGenerations(next);
     return new Outcome.Applied(
-        next, Duration.ofNanos(System.nanoTime() - started), rendered.warnings());
+        next,
+        Duration.ofNanos(System.nanoTime() - started),
+        Duration.ofNanos(writtenAt - started),
+        Duration.ofNanos(checkedAt - writtenAt),
+        rendered.warnings());
   }
 
   /** A certificate and its key, as PEM text. */
   public record Pem(String certificate, String key) {}
 
-  /** The generation nginx serves now, or 0. */
+  /**
+   * The generation nginx serves now, or 0. A new connection each time: a kept-alive one could stay
+   * with an old worker that is finishing its requests.
+   */
   public long servingGeneration() {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://" + controlAddress + "/lain/generation"))
-                  .timeout(Duration.ofSeconds(1))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? Long.parseLong(response.body().strip()) : 0;
+    int colon = controlAddress.lastIndexOf(':');
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(
+              controlAddress.substring(0, colon),
+              Integer.parseInt(controlAddress.substring(colon + 1))),
+          1000);
+      socket.setSoTimeout(1000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /lain/generation HTTP/1.1\r\nHost: control\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int body = response.indexOf("\r\n\r\n");
+      if (!response.startsWith("HTTP/1.1 200") || body < 0) {
+        return 0;
+      }
+      return Long.parseLong(response.substring(body + 4).strip());
     } catch (IOException | NumberFormatException e) {
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return 0;
     }
   }
@@ -222,15 +239,21 @@ public final class NginxDriver implements AutoCloseable {
 
   /** Whether the nginx of this directory runs (its pid file names a live process). */
   public boolean running() {
+    return masterPid().isPresent();
+  }
+
+  private OptionalLong masterPid() {
     Path pid = dir.resolve("nginx.pid");
     try {
       if (!Files.exists(pid)) {
-        return false;
+        return OptionalLong.empty();
       }
       long p = Long.parseLong(Files.readString(pid).strip());
-      return ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false);
+      return ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)
+          ? OptionalLong.of(p)
+          : OptionalLong.empty();
     } catch (IOException | NumberFormatException e) {
-      return false;
+      return OptionalLong.empty();
     }
   }
 

@@ -67,7 +67,7 @@ public final class Router implements AutoCloseable {
 
     public static Config defaults(String name) {
       return new Config(
-          name, Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(10));
+          name, Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
   }
 
@@ -210,12 +210,16 @@ public final class Router implements AutoCloseable {
           effectiveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
           applied.warnings().forEach(w -> log.warn("router {}: {}", config.name(), w));
           log.info(
-              "router {}: serving revision {} ({} routes, generation {}) {} ms after the change",
+              "router {}: serving revision {} ({} routes, generation {}) {} ms after the change"
+                  + " (render {} ms, nginx -t {} ms, reload {} ms)",
               config.name(),
               table.revision(),
               table.routes().size(),
               applied.generation(),
-              effectiveMillis);
+              effectiveMillis,
+              applied.written().toMillis(),
+              applied.checked().toMillis(),
+              applied.took().minus(applied.written()).minus(applied.checked()).toMillis());
         }
         case NginxDriver.Outcome.Rejected refused -> {
           refusal = refused.reason();
