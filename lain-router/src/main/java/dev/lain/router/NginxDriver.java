@@ -152,6 +152,12 @@ public final class NginxDriver implements AutoCloseable {
     // A running nginx is told by signal: "nginx -s reload" would parse the whole configuration
     // once more just to find the pid file.
     OptionalLong master = masterPid();
+    List<ProcessHandle> oldWorkers =
+        master.isPresent()
+            ? ProcessHandle.of(master.getAsLong()).stream()
+                .flatMap(ProcessHandle::children)
+                .toList()
+            : List.of();
     Run signal =
         master.isPresent()
             ? run(List.of("/bin/sh", "-c", "kill -HUP " + master.getAsLong()))
@@ -166,7 +172,7 @@ public final class NginxDriver implements AutoCloseable {
       return new Outcome.Rejected(
           "nginx did not take generation " + next + ": " + signal.output().strip());
     }
-    if (!awaitGeneration(next, Duration.ofSeconds(10))) {
+    if (!awaitGeneration(next, oldWorkers, Duration.ofSeconds(10))) {
       return new Outcome.Rejected("nginx did not serve generation " + next + " within 10 s");
     }
     removeOldGenerations(next);
@@ -210,15 +216,33 @@ public final class NginxDriver implements AutoCloseable {
     }
   }
 
-  private boolean awaitGeneration(long wanted, Duration atMost) throws InterruptedException {
+  /**
+   * Waits until new workers answer with generation {@code wanted} and none of {@code oldWorkers}
+   * takes new connections any more: an old worker closes its listening sockets before it calls
+   * itself "shutting down", and only finishes the requests it has.
+   */
+  private boolean awaitGeneration(long wanted, List<ProcessHandle> oldWorkers, Duration atMost)
+      throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
-      if (servingGeneration() == wanted) {
+      if (servingGeneration() == wanted && oldWorkers.stream().allMatch(NginxDriver::retired)) {
         return true;
       }
       Thread.sleep(5);
     }
     return false;
+  }
+
+  private static boolean retired(ProcessHandle worker) {
+    if (!worker.isAlive()) {
+      return true;
+    }
+    try {
+      String title = Files.readString(Path.of("/proc", Long.toString(worker.pid()), "cmdline"));
+      return title.contains("shutting down");
+    } catch (IOException gone) {
+      return true;
+    }
   }
 
   /** Stops nginx gracefully (in-flight requests finish). */

@@ -40,9 +40,12 @@ public final class NginxRenderer {
   /** One proc mounted at one path of a host, after conflicts are resolved. */
   private record Mount(String path, String podGroup, boolean httpsOnly) {}
 
+  /** What makes two hosts' server blocks the same. */
+  private record ServerKey(boolean internal, Optional<String> certificate, List<Mount> mounts) {}
+
   /**
-   * The routes file: upstreams, one server per host, and default servers that answer unknown hosts.
-   * It relies on the maps and proxy settings of {@link #mainConfig}.
+   * The routes file: upstreams, one server per set of hosts served alike, and default servers that
+   * answer unknown hosts. It relies on the maps and proxy settings of {@link #mainConfig}.
    */
   public static RenderedConfig render(RouteTable table, RouterSettings settings) {
     SortedSet<String> warnings = new TreeSet<>();
@@ -166,11 +169,23 @@ public final class NginxRenderer {
       w.close();
     }
 
-    SortedSet<String> certificatesUsed = new TreeSet<>();
+    // Hosts served alike share one server block: nginx parses and keeps far fewer blocks (each
+    // costs it memory and reload time), and matching by name is unchanged.
+    Map<ServerKey, List<String>> hostsByServer = new LinkedHashMap<>();
     for (Map.Entry<String, List<Mount>> entry : mountsByHost.entrySet()) {
       String host = entry.getKey();
-      boolean internal = RouteRules.isInternal(host, table.domains());
-      Optional<String> certificate = certificateByHost.get(host);
+      ServerKey key =
+          new ServerKey(
+              RouteRules.isInternal(host, table.domains()),
+              certificateByHost.get(host),
+              entry.getValue());
+      hostsByServer.computeIfAbsent(key, k -> new ArrayList<>()).add(host);
+    }
+    SortedSet<String> certificatesUsed = new TreeSet<>();
+    for (Map.Entry<ServerKey, List<String>> entry : hostsByServer.entrySet()) {
+      List<String> hosts = entry.getValue();
+      boolean internal = entry.getKey().internal();
+      Optional<String> certificate = entry.getKey().certificate();
       certificate.ifPresent(certificatesUsed::add);
       List<Listen> plain =
           internal
@@ -186,7 +201,12 @@ public final class NginxRenderer {
       w.blank()
           .line(
               "# "
-                  + host
+                  + (hosts.size() <= 3
+                      ? String.join(", ", hosts)
+                      : String.join(", ", hosts.subList(0, 3))
+                          + " and "
+                          + (hosts.size() - 3)
+                          + " more")
                   + ": "
                   + (internal ? "internal" : "external")
                   + certificate.map(c -> ", certificate " + c).orElse(", no certificate"));
@@ -197,13 +217,17 @@ public final class NginxRenderer {
       for (Listen listen : tls) {
         w.line("listen " + listen.nginx() + " ssl http2;");
       }
-      w.line("server_name " + host + " *." + host + ";");
+      StringBuilder names = new StringBuilder("server_name");
+      for (String host : hosts) {
+        names.append(' ').append(host).append(" *.").append(host);
+      }
+      w.line(names.append(';').toString());
       if (certificate.isPresent()) {
         String base = settings.certificateDir() + "/" + certificate.get();
         w.line("ssl_certificate " + base + ".crt;");
         w.line("ssl_certificate_key " + base + ".key;");
       }
-      List<Mount> mounts = entry.getValue();
+      List<Mount> mounts = entry.getKey().mounts();
       if (mounts.stream().noneMatch(m -> m.path().isEmpty())) {
         w.blank().open("location /");
         w.line("return 404 \"no app is mounted at this path of $host\\n\";");

@@ -229,10 +229,16 @@ final class ConfChecker {
     if (s.equals(List.of("server_name", "_", ";"))) {
       return true;
     }
-    return s.size() == 4
-        && DnsNames.isValid(s.get(1))
-        && s.get(2).equals("*." + s.get(1))
-        && s.get(3).equals(";");
+    // Pairs of a host and its sub-domains: server_name a *.a b *.b ... ;
+    if (s.size() < 4 || s.size() % 2 != 0 || !s.getLast().equals(";")) {
+      return false;
+    }
+    for (int i = 1; i < s.size() - 1; i += 2) {
+      if (!DnsNames.isValid(s.get(i)) || !s.get(i + 1).equals("*." + s.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isReturn(List<String> s) {

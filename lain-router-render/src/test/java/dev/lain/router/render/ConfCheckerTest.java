@@ -34,7 +34,8 @@ class ConfCheckerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "server_name hello.lain.local *.hello.lain.local;|server_name hello.lain.local; } server { listen 1; server_name x *.x;",
+        "*.hello.lain.local;|*.hello.lain.local; } server { listen 1; server_name x *.x;",
+        "*.hello.lain.local;|*.hello.lain.local.evil;",
         "proxy_pass http://hello.web.web/;|proxy_pass http://hello.web.web/; include /etc/passwd;",
         "location /admin/ {|location /admin/ { }",
         "return 404 \"no app is mounted at $host\\n\";|return 404 \"no app is mounted at $host\\n\"; add_header X y;",

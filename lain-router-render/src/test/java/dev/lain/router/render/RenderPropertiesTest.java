@@ -54,7 +54,10 @@ class RenderPropertiesTest {
       assertThat(ConfChecker.check(rendered.httpConf())).isEmpty();
       for (Route route : table.routes()) {
         assertThat(rendered.httpConf())
-            .contains("server_name " + route.host() + " *." + route.host() + ";")
+            .containsPattern(
+                "server_name [^;]*(?<= )"
+                    + java.util.regex.Pattern.quote(route.host() + " *." + route.host())
+                    + "[ ;]")
             .contains(route.path().isEmpty() ? "location / {" : "location " + route.path() + "/ {")
             .contains(
                 route.path().isEmpty() ? "location / {" : "location = " + route.path() + " {");
