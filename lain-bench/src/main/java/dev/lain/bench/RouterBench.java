@@ -376,19 +376,28 @@ public final class RouterBench implements Callable<Integer> {
               () -> LoopbackHttp.accepts(containerPort) && answered(http, app(0) + ".lain.local"),
               Duration.ofSeconds(60),
               Duration.ofMillis(10));
-          // Warm both paths, then alternate so drift on the machine affects both alike.
-          run(containerPort, "direct", 2);
-          run(http, app(0) + ".lain.local", 2);
-          double direct = 0;
-          double routed = 0;
-          for (int round = 0; round < 2; round++) {
-            direct += run(containerPort, "direct", seconds / 2.0);
-            routed += run(http, app(0) + ".lain.local", seconds / 2.0);
+          String host = app(0) + ".lain.local";
+          for (boolean keepAlive : new boolean[] {false, true}) {
+            // Warm both paths, then alternate so drift on the machine affects both alike.
+            run(containerPort, "direct", 2, keepAlive);
+            run(http, host, 2, keepAlive);
+            double direct = 0;
+            double routed = 0;
+            for (int round = 0; round < 2; round++) {
+              direct += run(containerPort, "direct", seconds / 2.0, keepAlive);
+              routed += run(http, host, seconds / 2.0, keepAlive);
+            }
+            out.printf(
+                "throughput, %d clients %s, busybox httpd in a container: direct %.0f req/s,"
+                    + " through the router %.0f req/s (%.0f %%)%n",
+                clients,
+                keepAlive
+                    ? "keeping connections open while the server does (busybox httpd closes each)"
+                    : "with a new connection per request",
+                direct / 2,
+                routed / 2,
+                100 * routed / direct);
           }
-          out.printf(
-              "throughput, %d clients, a new connection per request, busybox httpd in a container:"
-                  + " direct %.0f req/s, through the router %.0f req/s (%.0f %%)%n",
-              clients, direct / 2, routed / 2, 100 * routed / direct);
         } finally {
           router.close();
         }
@@ -407,8 +416,9 @@ public final class RouterBench implements Callable<Integer> {
   }
 
   /** Requests per second over {@code secondsToRun}; fails on any failed request. */
-  private double run(int port, String host, double secondsToRun) throws InterruptedException {
-    HttpLoad load = HttpLoad.start(port, host, "/index.html", clients);
+  private double run(int port, String host, double secondsToRun, boolean keepAlive)
+      throws InterruptedException {
+    HttpLoad load = HttpLoad.start(port, host, "/index.html", clients, keepAlive);
     long start = System.nanoTime();
     Thread.sleep((long) (secondsToRun * 1000));
     HttpLoad.Totals totals = load.stop();

@@ -1,8 +1,13 @@
 package dev.lain.testkit;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A load generator on loopback: {@code workers} threads each sending GET requests one after the
- * other, each on a new connection (so no request is lost to a keep-alive connection the server
- * closed, which clients retry and which would blur what is counted). Every request that does not
- * get a 200 is a failure, recorded with its reason.
+ * other. By default each request has a new connection, so no request is lost to a kept-alive
+ * connection the server closed (which clients retry, and which would blur what is counted); with
+ * {@code keepAlive} a connection serves requests for as long as the server keeps it open, as
+ * browsers and load balancers do. Every request that does not get a 200 is a failure, recorded with
+ * its reason.
  */
 public final class HttpLoad {
   /** What was sent so far. */
@@ -45,21 +52,30 @@ public final class HttpLoad {
 
   /** Starts sending {@code GET path} with {@code Host: host} to 127.0.0.1:port. */
   public static HttpLoad start(int port, String host, String path, int workers) {
+    return start(port, host, path, workers, false);
+  }
+
+  /** The same, keeping connections open while the server does when {@code keepAlive}. */
+  public static HttpLoad start(int port, String host, String path, int workers, boolean keepAlive) {
     HttpLoad load = new HttpLoad(port, host, path);
     for (int i = 0; i < workers; i++) {
-      Thread t = Thread.ofPlatform().name("load " + i).daemon().start(load::work);
+      Runnable work =
+          keepAlive ? () -> load.work(new KeptAlive(port, host, path)) : () -> load.work(null);
+      Thread t = Thread.ofPlatform().name("load " + i).daemon().start(work);
       load.threads.add(t);
     }
     return load;
   }
 
-  private void work() {
+  private void work(KeptAlive connection) {
     while (!stopped) {
       requests.incrementAndGet();
       String reason;
       try {
-        String response = LoopbackHttp.get(port, host, path);
-        int status = LoopbackHttp.status(response);
+        int status =
+            connection == null
+                ? LoopbackHttp.status(LoopbackHttp.get(port, host, path))
+                : connection.get();
         if (status == 200) {
           ok.incrementAndGet();
           continue;
@@ -75,6 +91,100 @@ public final class HttpLoad {
           firstFailures.add("at " + ms + " ms: " + reason);
         }
       }
+    }
+  }
+
+  /**
+   * One client connection used for request after request. A request that finds a reused connection
+   * closed before any byte of its answer is sent again on a new one, as HTTP clients do (the server
+   * closed an idle connection as the request went out).
+   */
+  private static final class KeptAlive {
+    private final int port;
+    private final byte[] request;
+    private Socket socket;
+    private InputStream in;
+    private boolean answered;
+
+    KeptAlive(int port, String host, String path) {
+      this.port = port;
+      this.request =
+          ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    int get() throws IOException {
+      boolean reused = socket != null;
+      answered = false;
+      try {
+        return exchange();
+      } catch (IOException e) {
+        close();
+        if (!reused || answered) {
+          throw e;
+        }
+        return exchange();
+      }
+    }
+
+    private int exchange() throws IOException {
+      if (socket == null) {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        // As browsers do: a request waits for no acknowledgement of the previous one.
+        socket.setTcpNoDelay(true);
+        in = new BufferedInputStream(socket.getInputStream());
+      }
+      socket.getOutputStream().write(request);
+      String statusLine = line(true);
+      long length = -1;
+      boolean close = statusLine.startsWith("HTTP/1.0");
+      for (String header = line(false); !header.isEmpty(); header = line(false)) {
+        String lower = header.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(lower.substring(15).strip());
+        } else if (lower.startsWith("connection:")) {
+          close = lower.contains("close");
+        }
+      }
+      if (length < 0) {
+        in.readAllBytes();
+        close = true;
+      } else {
+        in.skipNBytes(length);
+      }
+      if (close) {
+        close();
+      }
+      return LoopbackHttp.status(statusLine + "\r\n");
+    }
+
+    private String line(boolean first) throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException(
+              first && line.isEmpty()
+                  ? "connection closed before the answer"
+                  : "connection closed in the middle of an answer");
+        }
+        answered = true;
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+
+    private void close() {
+      try {
+        if (socket != null) {
+          socket.close();
+        }
+      } catch (IOException ignored) {
+        // Closing is all that is left to do with it.
+      }
+      socket = null;
     }
   }
 
