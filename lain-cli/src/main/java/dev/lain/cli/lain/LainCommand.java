@@ -5,6 +5,7 @@ import dev.lain.cli.Commands;
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.Version;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
@@ -18,7 +19,24 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Build, deploy and run apps on a LAIN cluster.",
-    subcommands = {ValidateCommand.class, MetaCommand.class, LainVersionCommand.class})
+    subcommands = {
+      LainConfigCommand.class,
+      LoginCommand.class,
+      LoginCommand.Logout.class,
+      AppCommands.Reposit.class,
+      DeployCommand.class,
+      DeployCommand.Rollback.class,
+      AppCommands.Undeploy.class,
+      AppCommands.Scale.class,
+      PsCommand.class,
+      LogsCommand.class,
+      AppCommands.History.class,
+      AppCommands.AppVersion.class,
+      ValidateCommand.class,
+      MetaCommand.class,
+      LainVersionCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
 public final class LainCommand implements Callable<Integer> {
   final CliContext context;
 

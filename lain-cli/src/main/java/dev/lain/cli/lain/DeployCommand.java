@@ -1,0 +1,218 @@
+package dev.lain.cli.lain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.cli.ExitCode;
+import dev.lain.cli.console.ConsoleClient;
+import dev.lain.cli.console.ConsoleException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code lain deploy PHASE [-v VERSION]}: deploys the app (first time) or upgrades it, then, like
+ * LAIN's pretty mode, follows it until every proc is healthy or the deploy failed.
+ */
+@Command(
+    name = "deploy",
+    description =
+        "Deploy the app, or upgrade it, to a version in the phase's registry (default: the newest),"
+            + " and wait until it is healthy.")
+final class DeployCommand implements Callable<Integer> {
+  @ParentCommand LainCommand lain;
+
+  @Parameters(index = "0", paramLabel = "PHASE")
+  String phase;
+
+  @Option(
+      names = {"-v", "--version"},
+      paramLabel = "META_VERSION",
+      description = "A version listed by lain appversion (default: the newest).")
+  String version;
+
+  @Option(names = "--no-wait", description = "Return once the console accepted the deploy.")
+  boolean noWait;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "How long to wait for the app to become healthy (default: 300).")
+  int timeoutSeconds = 300;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "text or json")
+  AppCommands.Output output = AppCommands.Output.text;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String app = Cluster.app(lain).appname();
+    ConsoleClient console = Cluster.of(lain, phase).console();
+    String previous = deployedVersion(console, app);
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (version != null) {
+      body.put("meta_version", version);
+    }
+    JsonNode accepted;
+    if (previous == null) {
+      body.put("appname", app);
+      accepted = AppCommands.unwrap(console.post("apps/", body), "app");
+    } else {
+      accepted = AppCommands.unwrap(console.put(AppCommands.appPath(app), body), "app");
+    }
+    String target = accepted.path("meta_version").asText(version == null ? "" : version);
+    PrintWriter err = lain.context.err();
+    err.println(
+        (previous == null ? "deploying " : "upgrading ")
+            + app
+            + " to "
+            + (target.isEmpty() ? "the newest version" : target)
+            + " in "
+            + phase);
+    return follow(lain, console, app, target, previous, noWait, timeoutSeconds, output);
+  }
+
+  /** The deployed meta_version, or null when the app is not deployed. */
+  static String deployedVersion(ConsoleClient console, String app) {
+    try {
+      JsonNode current = AppCommands.unwrap(console.get(AppCommands.appPath(app)), "app");
+      return current.path("meta_version").asText("");
+    } catch (ConsoleException e) {
+      if (e.status() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Polls the app until it runs {@code target} healthily ({@code 0}) or reports an error ({@code
+   * 1}), printing each proc's progress as it changes.
+   */
+  static int follow(
+      LainCommand lain,
+      ConsoleClient console,
+      String app,
+      String target,
+      String previous,
+      boolean noWait,
+      int timeoutSeconds,
+      AppCommands.Output output)
+      throws InterruptedException {
+    PrintWriter out = lain.context.out();
+    PrintWriter err = lain.context.err();
+    if (noWait) {
+      if (output == AppCommands.Output.json) {
+        AppCommands.printJson(
+            out, AppCommands.unwrap(console.get(AppCommands.appPath(app)), "app"));
+      }
+      return ExitCode.OK;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    Map<String, String> shown = new HashMap<>();
+    while (true) {
+      JsonNode status = AppCommands.unwrap(console.get(AppCommands.appPath(app)), "app");
+      for (JsonNode proc : status.path("procs")) {
+        String name = proc.path("procname").asText(proc.path("name").asText("?"));
+        String line = progress(proc);
+        if (!line.equals(shown.put(name, line))) {
+          err.println("  " + name + ": " + line);
+          err.flush();
+        }
+      }
+      String state = status.path("state").asText("");
+      boolean onTarget = target.isEmpty() || target.equals(status.path("meta_version").asText());
+      if (onTarget && state.equals("healthy")) {
+        if (output == AppCommands.Output.json) {
+          AppCommands.printJson(out, status);
+        } else {
+          out.println(app + " " + status.path("meta_version").asText() + " is healthy");
+        }
+        return ExitCode.OK;
+      }
+      if (state.equals("error")) {
+        err.println(
+            "error: the deploy failed: " + status.path("last_error").asText("(no reason given)"));
+        if (previous != null && !previous.isEmpty()) {
+          err.println("to go back: lain rollback PHASE (or lain deploy PHASE -v " + previous + ")");
+        }
+        if (output == AppCommands.Output.json) {
+          AppCommands.printJson(out, status);
+        }
+        return ExitCode.FAILED;
+      }
+      if (System.nanoTime() > deadline) {
+        err.println(
+            "error: "
+                + app
+                + " is not healthy after "
+                + timeoutSeconds
+                + " s (state "
+                + state
+                + "): lain ps and lain logs show why; the deploy goes on in the cluster");
+        return ExitCode.FAILED;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static String progress(JsonNode proc) {
+    int wanted = proc.path("num_instances").asInt();
+    int ready = 0;
+    for (JsonNode pod : proc.path("pods")) {
+      if (pod.path("ready").asBoolean(false)
+          || "healthy".equals(pod.path("health").asText())
+          || ("running".equals(pod.path("state").asText())
+              && "none".equals(pod.path("health").asText()))) {
+        ready++;
+      }
+    }
+    return ready + "/" + wanted + " ready";
+  }
+
+  @Command(
+      name = "rollback",
+      description =
+          "Go back to the previously deployed version (or -v VERSION) and wait until healthy.")
+  static final class Rollback implements Callable<Integer> {
+    @ParentCommand LainCommand lain;
+
+    @Parameters(index = "0", paramLabel = "PHASE")
+    String phase;
+
+    @Option(
+        names = {"-v", "--version"},
+        paramLabel = "META_VERSION")
+    String version;
+
+    @Option(names = "--no-wait", description = "Return once the console accepted the rollback.")
+    boolean noWait;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS")
+    int timeoutSeconds = 300;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      String app = Cluster.app(lain).appname();
+      ConsoleClient console = Cluster.of(lain, phase).console();
+      String previous = deployedVersion(console, app);
+      Map<String, Object> body = new LinkedHashMap<>();
+      if (version != null) {
+        body.put("meta_version", version);
+      }
+      JsonNode accepted =
+          AppCommands.unwrap(console.post(AppCommands.appPath(app) + "rollback/", body), "app");
+      String target = accepted.path("meta_version").asText(version == null ? "" : version);
+      lain.context.err().println("rolling " + app + " back to " + target + " in " + phase);
+      return follow(
+          lain, console, app, target, previous, noWait, timeoutSeconds, AppCommands.Output.text);
+    }
+  }
+}
