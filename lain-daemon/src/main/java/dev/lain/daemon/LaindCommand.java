@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "laind",
     mixinStandardHelpOptions = true,
+    // Every subcommand answers --help too.
+    scope = ScopeType.INHERIT,
     versionProvider = LaindCommand.VersionProvider.class,
     description = "Run LAIN's cluster daemons.",
     subcommands = {
