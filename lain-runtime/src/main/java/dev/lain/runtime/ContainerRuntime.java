@@ -1,5 +1,6 @@
 package dev.lain.runtime;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,20 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /** Pulls an image (from the cluster's registry). */
   void pull(String image);
+
+  /**
+   * The output of container {@code id} (id or name): standard output and standard error merged in
+   * the order they were written, as UTF-8 text lines each ending in {@code \n}.
+   *
+   * <p>Without {@link LogOptions#follow()} the stream ends after the lines written so far. With it,
+   * the stream passes on new lines as they are written and ends when the container stops or is
+   * removed (at once if it is not running). Closing the stream ends it early and releases what it
+   * holds in the engine; a reader blocked in {@code read} then gets the end of the stream or an
+   * {@link java.io.IOException}.
+   *
+   * @throws RuntimeFailure {@link RuntimeFailure.Code#NOT_FOUND} if there is no such container
+   */
+  InputStream logs(String id, LogOptions options);
 
   /**
    * Calls {@code listener} with every container event (start, die, health change, OOM, destroy)

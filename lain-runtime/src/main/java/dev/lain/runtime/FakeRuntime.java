@@ -1,12 +1,18 @@
 package dev.lain.runtime;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -222,6 +228,35 @@ public final class FakeRuntime implements ContainerRuntime {
         });
   }
 
+  /**
+   * The running container {@code id} writes {@code lines} to its standard output, each stamped with
+   * the clock's current instant; a follower of its {@link #logs} gets them at once.
+   */
+  public void print(String id, String... lines) {
+    append(id, lines);
+  }
+
+  /** Like {@link #print}, on standard error (which {@link #logs} merges in the same order). */
+  public void printError(String id, String... lines) {
+    append(id, lines);
+  }
+
+  private void append(String id, String... lines) {
+    for (String line : lines) {
+      Objects.requireNonNull(line, "line");
+    }
+    mutate(
+        () -> {
+          FakeContainer container = running(id);
+          Instant now = clock.instant();
+          for (String line : lines) {
+            for (String part : line.split("\n", -1)) {
+              container.output.add(new OutputLine(now, part));
+            }
+          }
+        });
+  }
+
   /** Applies the transitions due by the clock's current instant and delivers their events. */
   public void tick() {
     mutate(() -> {});
@@ -413,6 +448,21 @@ public final class FakeRuntime implements ContainerRuntime {
   }
 
   @Override
+  public InputStream logs(String id, LogOptions options) {
+    Objects.requireNonNull(options, "options");
+    return mutate(
+        new Call.Logs(id, options),
+        () -> {
+          FakeContainer container = existing(id);
+          int size = container.output.size();
+          int first =
+              options.tail() == LogOptions.ALL_LINES ? 0 : Math.max(0, size - options.tail());
+          return new LogReader(
+              container, first, options.follow() ? Integer.MAX_VALUE : size, options);
+        });
+  }
+
+  @Override
   public Subscription events(EventListener listener) {
     Objects.requireNonNull(listener, "listener");
     Subscriber subscriber = new Subscriber(listener);
@@ -469,6 +519,8 @@ public final class FakeRuntime implements ContainerRuntime {
     record HasImage(String image) implements Call {}
 
     record Pull(String image) implements Call {}
+
+    record Logs(String id, LogOptions options) implements Call {}
   }
 
   private interface Action<T> {
@@ -785,6 +837,100 @@ public final class FakeRuntime implements ContainerRuntime {
     return image.indexOf(':', slash + 1) >= 0 ? image : image + ":latest";
   }
 
+  /** One line a container wrote, without its newline. */
+  private record OutputLine(Instant at, String text) {}
+
+  /** Docker's {@code RFC3339Nano} with all nine digits, as {@code docker logs -t} prints. */
+  private static final DateTimeFormatter LOG_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * A reader of one container's output, from line {@code next} up to (not including) line {@code
+   * end}; a follower waits on the runtime's condition for new lines until the container stops.
+   */
+  private final class LogReader extends InputStream {
+    private final FakeContainer container;
+    private final int end;
+    private final LogOptions options;
+    private int next;
+    private byte[] current = new byte[0];
+    private int offset;
+    // Guarded by the runtime's lock.
+    private boolean closedStream;
+
+    LogReader(FakeContainer container, int next, int end, LogOptions options) {
+      this.container = container;
+      this.next = next;
+      this.end = end;
+      this.options = options;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, buffer.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (offset == current.length && !nextLine()) {
+        return -1;
+      }
+      int n = Math.min(len, current.length - offset);
+      System.arraycopy(current, offset, buffer, off, n);
+      offset += n;
+      return n;
+    }
+
+    /** Waits for the next line; false at the end of the stream. */
+    private boolean nextLine() throws IOException {
+      lock.lock();
+      try {
+        while (true) {
+          if (closedStream || closed) {
+            return false;
+          }
+          if (next < end && next < container.output.size()) {
+            OutputLine line = container.output.get(next++);
+            String text =
+                options.timestamps()
+                    ? LOG_TIME.format(line.at()) + " " + line.text() + "\n"
+                    : line.text() + "\n";
+            current = text.getBytes(StandardCharsets.UTF_8);
+            offset = 0;
+            return true;
+          }
+          boolean gone = containers.get(container.id) != container;
+          if (!options.follow() || gone || container.state != ContainerState.RUNNING) {
+            return false;
+          }
+          changed.await();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while following " + container.name);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void close() {
+      lock.lock();
+      try {
+        closedStream = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   /** A class, not a record: the same listener may subscribe twice and unsubscribe once. */
   private static final class Subscriber {
     final EventListener listener;
@@ -811,6 +957,9 @@ public final class FakeRuntime implements ContainerRuntime {
     Instant exitDue = Instant.MAX;
     Instant healthDue = Instant.MAX;
     ContainerHealth healthVerdict = ContainerHealth.NONE;
+
+    /** Everything it wrote, over all its runs, as Docker keeps a container's log until removal. */
+    final List<OutputLine> output = new ArrayList<>();
 
     FakeContainer(
         String id, long order, String name, ContainerRequest request, ImageBehaviour behaviour) {

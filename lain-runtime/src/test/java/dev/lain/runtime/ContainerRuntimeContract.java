@@ -3,10 +3,15 @@ package dev.lain.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +67,12 @@ public abstract class ContainerRuntimeContract {
    * if it does not hold within {@code atMost} of that time.
    */
   protected abstract void awaitUntil(String what, Duration atMost, BooleanSupplier condition);
+
+  /**
+   * Makes the running container {@code id} write {@code line} (and a newline) to its standard
+   * output, or its standard error, as its process would.
+   */
+  protected abstract void print(String id, String line, boolean toStderr);
 
   /** How long a scripted container may take to do what its script says. */
   protected Duration patience() {
@@ -588,5 +600,170 @@ public abstract class ContainerRuntimeContract {
 
     awaitEvent(openEvents, id, "destroy");
     assertThat(actionsFor(closedEvents, id)).isEmpty();
+  }
+
+  // ---- logs -------------------------------------------------------------------------------------
+
+  private static String read(InputStream stream) {
+    try (stream) {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String logs(String id, LogOptions options) {
+    return read(runtime.logs(id, options));
+  }
+
+  /** Prints {@code lines} and waits until the engine has them all. */
+  private void printAndAwait(String id, String... lines) {
+    StringBuilder expected = new StringBuilder(logs(id, LogOptions.allLines()));
+    for (int i = 0; i < lines.length; i++) {
+      print(id, lines[i], i % 2 == 1);
+      expected.append(lines[i]).append('\n');
+    }
+    awaitUntil(
+        "output of " + id + " logged",
+        patience(),
+        () -> logs(id, LogOptions.allLines()).contentEquals(expected));
+  }
+
+  /** Reads a stream line by line on its own thread, as a client of the agent would. */
+  private final class Follower implements AutoCloseable {
+    final InputStream stream;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    final AtomicBoolean ended = new AtomicBoolean();
+    final Thread thread;
+
+    Follower(InputStream stream) {
+      this.stream = stream;
+      this.thread =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                      for (String line = reader.readLine();
+                          line != null;
+                          line = reader.readLine()) {
+                        lines.add(line);
+                      }
+                    } catch (IOException e) {
+                      // A closed stream may end with an error instead of its end: both end it.
+                    } finally {
+                      ended.set(true);
+                    }
+                  });
+    }
+
+    void awaitLines(String... expected) {
+      awaitUntil(
+          "lines " + List.of(expected) + " followed (have " + lines + ")",
+          patience(),
+          () -> lines.equals(List.of(expected)));
+    }
+
+    void awaitEnd() {
+      awaitUntil("end of the followed stream", patience(), ended::get);
+    }
+
+    @Override
+    public void close() throws IOException {
+      stream.close();
+    }
+  }
+
+  @Test
+  void logsMergeStdoutAndStderrInTheOrderWritten() {
+    String id = createAndStart(Script.RUNS_FOREVER);
+
+    printAndAwait(id, "one", "two", "three");
+
+    assertThat(logs(id, LogOptions.allLines())).isEqualTo("one\ntwo\nthree\n");
+  }
+
+  @Test
+  void tailGivesOnlyTheLastLines() {
+    String id = createAndStart(Script.RUNS_FOREVER);
+    printAndAwait(id, "1", "2", "3", "4", "5");
+
+    assertThat(logs(id, LogOptions.allLines().withTail(2))).isEqualTo("4\n5\n");
+    assertThat(logs(id, LogOptions.allLines().withTail(9))).isEqualTo("1\n2\n3\n4\n5\n");
+  }
+
+  @Test
+  void timestampsStartEachLine() {
+    String id = createAndStart(Script.RUNS_FOREVER);
+    printAndAwait(id, "stamped", "too");
+
+    assertThat(logs(id, LogOptions.allLines().withTimestamps(true)).lines())
+        .hasSize(2)
+        .allMatch(line -> line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z .+"))
+        .anyMatch(line -> line.endsWith(" stamped"));
+  }
+
+  @Test
+  void logsOfAStoppedContainerAreKept() {
+    String id = createAndStart(Script.RUNS_FOREVER);
+    printAndAwait(id, "last words");
+
+    runtime.stop(id, 10);
+
+    assertThat(logs(id, LogOptions.allLines())).isEqualTo("last words\n");
+  }
+
+  @Test
+  void followPassesOnLinesWrittenAfterTheCallAndEndsWhenTheContainerStops() throws IOException {
+    String id = createAndStart(Script.RUNS_FOREVER);
+    printAndAwait(id, "old", "before");
+
+    try (Follower follower =
+        new Follower(runtime.logs(id, LogOptions.allLines().withTail(1).withFollow(true)))) {
+      follower.awaitLines("before");
+      print(id, "after", false);
+      follower.awaitLines("before", "after");
+      print(id, "later", true);
+      follower.awaitLines("before", "after", "later");
+      assertThat(follower.ended).isFalse();
+
+      runtime.stop(id, 10);
+
+      follower.awaitEnd();
+      assertThat(follower.lines).containsExactly("before", "after", "later");
+    }
+  }
+
+  @Test
+  void followOfAContainerThatDoesNotRunEndsAfterItsLines() {
+    String id = createAndStart(Script.RUNS_FOREVER);
+    printAndAwait(id, "done");
+    runtime.stop(id, 10);
+
+    assertThat(logs(id, LogOptions.allLines().withFollow(true))).isEqualTo("done\n");
+  }
+
+  @Test
+  void closingAFollowedStreamEndsIt() throws IOException {
+    String id = createAndStart(Script.RUNS_FOREVER);
+    printAndAwait(id, "hello");
+    Follower follower = new Follower(runtime.logs(id, LogOptions.allLines().withFollow(true)));
+    follower.awaitLines("hello");
+
+    follower.close();
+
+    follower.awaitEnd();
+    assertThat(info(id).state()).isEqualTo(ContainerState.RUNNING);
+  }
+
+  @Test
+  void logsOfAMissingContainerFailAsNotFound() {
+    String missing = "no-such-container-" + run;
+
+    assertThatThrownBy(() -> runtime.logs(missing, LogOptions.allLines()))
+        .isInstanceOfSatisfying(
+            RuntimeFailure.class,
+            e -> assertThat(e.code()).isEqualTo(RuntimeFailure.Code.NOT_FOUND))
+        .hasMessageContaining(missing);
   }
 }

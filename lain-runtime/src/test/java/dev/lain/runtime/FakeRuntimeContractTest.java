@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 /** The runtime contract on fake time: scripted images, and waiting is advancing the fake clock. */
 class FakeRuntimeContractTest extends ContainerRuntimeContract {
   private static final Duration STEP = Duration.ofMillis(100);
+  private static final Duration REAL_STEP = Duration.ofMillis(5);
 
   private final FakeClock clock = new FakeClock();
   private FakeRuntime fake;
@@ -49,6 +50,15 @@ class FakeRuntimeContractTest extends ContainerRuntimeContract {
   }
 
   @Override
+  protected void print(String id, String line, boolean toStderr) {
+    if (toStderr) {
+      fake.printError(id, line);
+    } else {
+      fake.print(id, line);
+    }
+  }
+
+  @Override
   protected String missingImage() {
     return "contract/missing:1";
   }
@@ -63,6 +73,13 @@ class FakeRuntimeContractTest extends ContainerRuntimeContract {
       clock.advance(STEP);
       waited = waited.plus(STEP);
       fake.tick();
+      // A follower of a container's logs reads on its own thread, in real time.
+      try {
+        Thread.sleep(REAL_STEP);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what, e);
+      }
     }
   }
 }

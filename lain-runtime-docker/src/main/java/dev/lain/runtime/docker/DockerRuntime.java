@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -30,8 +31,10 @@ import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerRequest;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.ContainerState;
+import dev.lain.runtime.LogOptions;
 import dev.lain.runtime.RuntimeFailure;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,12 +78,24 @@ public final class DockerRuntime implements ContainerRuntime {
   private final URI host;
   private final RemoteApiVersion apiVersion;
   private final DockerClient client;
+
+  /**
+   * For followed logs, which may be quiet for hours: no response timeout, else a silent container's
+   * stream would break off after {@link #RESPONSE_TIMEOUT}.
+   */
+  private final DockerClient streams;
+
   private final Set<DockerEvents> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Set<DockerLogs> logStreams = ConcurrentHashMap.newKeySet();
+
+  /** How long a logs request may wait for dockerd's answer (not for the lines). */
+  static final Duration LOGS_ANSWER_TIMEOUT = CONNECT_TIMEOUT.plusSeconds(10);
 
   private DockerRuntime(URI host, RemoteApiVersion apiVersion, DockerClient client) {
     this.host = host;
     this.apiVersion = apiVersion;
     this.client = client;
+    this.streams = newClient(host, apiVersion, Duration.ZERO);
   }
 
   /**
@@ -370,6 +385,62 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public InputStream logs(String id, LogOptions options) {
+    Objects.requireNonNull(options, "options");
+    LogContainerCmd cmd =
+        (options.follow() ? streams : client)
+            .logContainerCmd(id)
+            .withStdOut(true)
+            .withStdErr(true)
+            .withFollowStream(options.follow())
+            .withTimestamps(options.timestamps());
+    if (options.tail() == LogOptions.ALL_LINES) {
+      cmd.withTailAll();
+    } else {
+      cmd.withTail(options.tail());
+    }
+    DockerLogs logs = new DockerLogs(id, logStreams::remove);
+    logStreams.add(logs);
+    boolean answered;
+    try {
+      cmd.exec(logs.callback);
+      answered = logs.awaitAnswer(LOGS_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      logs.close();
+      Thread.currentThread().interrupt();
+      throw new RuntimeFailure(
+          RuntimeFailure.Code.UNAVAILABLE, "interrupted while asking for the logs of " + id, e);
+    } catch (RuntimeException e) {
+      logs.close();
+      throw failure("read the logs of container " + id, e);
+    }
+    Throwable refused = logs.failure();
+    if (refused != null || !answered) {
+      logs.close();
+      if (refused instanceof NotFoundException notFound) {
+        throw notFound("read the logs of", id, notFound);
+      }
+      if (refused instanceof RuntimeException e) {
+        throw failure("read the logs of container " + id, e);
+      }
+      throw new RuntimeFailure(
+          RuntimeFailure.Code.UNAVAILABLE,
+          "cannot read the logs of container "
+              + id
+              + ": "
+              + (refused == null
+                  ? "dockerd at "
+                      + host
+                      + " gave no answer within "
+                      + LOGS_ANSWER_TIMEOUT.toSeconds()
+                      + " s"
+                  : dockerSays(refused)),
+          refused);
+    }
+    return logs;
+  }
+
+  @Override
   public Subscription events(EventListener listener) {
     Objects.requireNonNull(listener, "listener");
     DockerEvents events = new DockerEvents(client, host, listener, subscriptions::remove);
@@ -383,14 +454,18 @@ public final class DockerRuntime implements ContainerRuntime {
     return events;
   }
 
-  /** Ends every event subscription and releases the connections. */
+  /** Ends every event subscription and log stream and releases the connections. */
   @Override
   public void close() {
     for (DockerEvents events : List.copyOf(subscriptions)) {
       events.close();
     }
+    for (DockerLogs logs : List.copyOf(logStreams)) {
+      logs.close();
+    }
     try {
       client.close();
+      streams.close();
     } catch (IOException e) {
       // Closing only releases pooled connections; nothing to tell the caller.
     }

@@ -1,5 +1,8 @@
 package dev.lain.runtime.docker;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.ContainerRuntimeContract;
 import dev.lain.runtime.RequestBuilder;
@@ -44,6 +47,33 @@ class DockerRuntimeContractTest extends ContainerRuntimeContract {
       // Without init, runc itself fails to exec the entrypoint and the start is refused.
       case CANNOT_START -> busybox.init(false).entrypoint("/no/such/program");
     };
+  }
+
+  /**
+   * Through an exec that writes to PID 1's descriptors (docker-init's or the process's own), which
+   * are the pipes Docker logs from.
+   */
+  @Override
+  protected void print(String id, String line, boolean toStderr) {
+    DockerClient client = daemon.client();
+    String exec =
+        client
+            .execCreateCmd(id)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withCmd("sh", "-c", "echo \"$0\" > /proc/1/fd/" + (toStderr ? 2 : 1), line)
+            .exec()
+            .getId();
+    try {
+      client.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while printing in " + id, e);
+    }
+    Long exitCode = client.inspectExecCmd(exec).exec().getExitCodeLong();
+    if (exitCode == null || exitCode != 0) {
+      throw new AssertionError("printing in " + id + " exited with " + exitCode);
+    }
   }
 
   /** On a registry address nothing listens on: never Docker Hub, never off the machine. */

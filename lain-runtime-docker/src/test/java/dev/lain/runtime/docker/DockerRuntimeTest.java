@@ -14,6 +14,7 @@ import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerRequest;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.ContainerState;
+import dev.lain.runtime.LogOptions;
 import dev.lain.runtime.RequestBuilder;
 import dev.lain.runtime.RuntimeFailure;
 import dev.lain.testkit.BusyboxImage;
@@ -21,6 +22,7 @@ import dev.lain.testkit.DockerDaemon;
 import dev.lain.testkit.TarArchive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -110,6 +112,39 @@ class DockerRuntimeTest {
 
   private static RuntimeFailure.Code code(Throwable e) {
     return ((RuntimeFailure) e).code();
+  }
+
+  // ---- logs -------------------------------------------------------------------------------------
+
+  @Test
+  void closedLogStreamsGiveTheirConnectionsBack() throws IOException {
+    String id = runtime.create(busybox().command("sh", "-c", "echo hello; sleep 1000000").build());
+    runtime.start(id);
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs(id).equals("hello\n"));
+
+    // More followers than the client's pool holds connections (64): a leak would block here.
+    for (int i = 0; i < 80; i++) {
+      try (InputStream stream =
+          runtime.logs(id, LogOptions.allLines().withFollow(true).withTail(1))) {
+        assertThat(new String(stream.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+      }
+    }
+    try (InputStream stream = runtime.logs(id, LogOptions.allLines())) {
+      assertThat(new String(stream.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+    }
+  }
+
+  @Test
+  void followEndsWhenTheContainerExitsByItself() throws IOException {
+    String id =
+        runtime.create(busybox().command("sh", "-c", "echo start; sleep 1; echo end").build());
+    runtime.start(id);
+
+    try (InputStream stream = runtime.logs(id, LogOptions.allLines().withFollow(true))) {
+      assertThat(new String(stream.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("start\nend\n");
+    }
+    assertThat(runtime.inspect(id).orElseThrow().state()).isEqualTo(ContainerState.EXITED);
   }
 
   // ---- connection -------------------------------------------------------------------------------
