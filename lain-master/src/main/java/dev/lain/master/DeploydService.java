@@ -4,6 +4,7 @@ import dev.lain.cluster.state.DeploydSnapshot;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.cluster.state.Versioned;
 import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.ContainerSpec;
 import dev.lain.model.deploy.DriftRequest;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
@@ -25,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -103,6 +106,51 @@ public final class DeploydService {
           DeploydException.Code.INVALID, "num_instances must be 0 or more, not " + instances);
     }
     return change(name, r -> r.withSpec(r.spec().withNumInstances(instances)));
+  }
+
+  /**
+   * Changes the instance count and the container's limits in one write, so that a request for both
+   * never ends half applied. New limits need new containers: they make a new version (a rolling
+   * upgrade); a count alone does not.
+   */
+  public PodGroupRecord resize(
+      String name, OptionalInt instances, OptionalLong memoryBytes, OptionalInt cpuLevel) {
+    if (instances.isPresent() && instances.getAsInt() < 0) {
+      throw new DeploydException(
+          DeploydException.Code.INVALID,
+          "num_instances must be 0 or more, not " + instances.getAsInt());
+    }
+    return change(
+        name,
+        r -> {
+          PodGroupSpec spec = r.spec();
+          ContainerSpec c = spec.container();
+          int count = instances.orElse(spec.numInstances());
+          long memory = memoryBytes.orElse(c.memoryBytes());
+          int cpu = cpuLevel.orElse(c.cpuLevel());
+          if (memory == c.memoryBytes() && cpu == c.cpuLevel()) {
+            return r.withSpec(spec.withNumInstances(count));
+          }
+          ContainerSpec limited;
+          try {
+            limited =
+                new ContainerSpec(
+                    c.image(),
+                    c.entrypoint(),
+                    c.command(),
+                    c.env(),
+                    c.user(),
+                    c.workdir(),
+                    c.port(),
+                    c.volumes(),
+                    c.labels(),
+                    memory,
+                    cpu);
+          } catch (IllegalArgumentException e) {
+            throw new DeploydException(DeploydException.Code.INVALID, e.getMessage());
+          }
+          return r.upgradedTo(spec.upgradedTo(limited).withNumInstances(count));
+        });
   }
 
   /**

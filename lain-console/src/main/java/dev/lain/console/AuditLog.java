@@ -1,0 +1,60 @@
+package dev.lain.console;
+
+import dev.lain.store.KeyValue;
+import dev.lain.store.Store;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every mutating request, newest kept: {@code /lain/console/audit/<epoch millis>-<random>}, so the
+ * store's key order is time order and two masters writing in the same millisecond do not collide.
+ */
+final class AuditLog {
+  /** The log keeps this many records; older ones are trimmed. */
+  static final int KEEP = 10_000;
+
+  /** Trimming lists the whole log: do it every so many writes, not on each. */
+  private static final int TRIM_EVERY = 100;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Store store;
+  private final AtomicInteger writes = new AtomicInteger();
+
+  AuditLog(Store store) {
+    this.store = store;
+  }
+
+  void append(AuditRecord record) {
+    String key =
+        ConsoleKeys.AUDIT
+            + String.format("%013d-%08x", record.time().toEpochMilli(), RANDOM.nextInt());
+    store.put(key, ConsoleJson.write(record));
+    if (writes.incrementAndGet() % TRIM_EVERY == 0) {
+      trim();
+    }
+  }
+
+  /** Newest first, at most {@code limit}. */
+  List<AuditRecord> query(Optional<String> app, Optional<String> user, int limit) {
+    List<KeyValue> entries = store.list(ConsoleKeys.AUDIT).entries();
+    List<AuditRecord> out = new ArrayList<>();
+    for (int i = entries.size() - 1; i >= 0 && out.size() < limit; i--) {
+      AuditRecord r = ConsoleJson.read(entries.get(i), AuditRecord.class);
+      if (app.map(r.app()::equals).orElse(true) && user.map(r.user()::equals).orElse(true)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  void trim() {
+    List<KeyValue> entries = store.list(ConsoleKeys.AUDIT).entries();
+    for (int i = 0; i < entries.size() - KEEP; i++) {
+      store.delete(entries.get(i).key());
+    }
+  }
+}
