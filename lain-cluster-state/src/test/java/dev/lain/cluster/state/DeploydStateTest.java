@@ -106,6 +106,55 @@ class DeploydStateTest {
   }
 
   @Test
+  void nodeInfoKeepsItsAgentPortThroughJson() {
+    NodeInfo node =
+        new NodeInfo(
+            "node1",
+            "127.0.1.1",
+            22,
+            new Resources(1L << 30, 2000),
+            Map.of("group", "default"),
+            9005);
+
+    String json = DeploydJson.write(node);
+
+    assertThat(json).contains("\"agentPort\":9005");
+    assertThat(DeploydJson.read(json, NodeInfo.class)).isEqualTo(node);
+    assertThat(DeploydJson.read(json, NodeInfo.class).hasAgentApi()).isTrue();
+  }
+
+  @Test
+  void nodeInfoWrittenBeforeAgentPortsExistedReadsAsServingNoApi() {
+    // As agents registered before the agent API: no agentPort at all.
+    String older =
+        "{\"name\":\"node1\",\"ip\":\"127.0.1.1\",\"sshPort\":22,"
+            + "\"capacity\":{\"memoryBytes\":1073741824,\"cpuMillis\":2000},"
+            + "\"labels\":{\"group\":\"default\"}}";
+
+    NodeInfo node = DeploydJson.read(older, NodeInfo.class);
+
+    assertThat(node)
+        .isEqualTo(
+            new NodeInfo(
+                "node1",
+                "127.0.1.1",
+                22,
+                new Resources(1L << 30, 2000),
+                Map.of("group", "default")));
+    assertThat(node.agentPort()).isEqualTo(NodeInfo.NO_AGENT_API);
+    assertThat(node.hasAgentApi()).isFalse();
+  }
+
+  @Test
+  void registeredNodesCarryTheirAgentPort() {
+    state.registerNode(
+        new NodeInfo("node1", "127.0.1.1", 22, new Resources(1, 1), Map.of()).withAgentPort(9005));
+
+    assertThat(state.nodes().get("node1").agentPort()).isEqualTo(9005);
+    assertThat(state.snapshot().nodes().get("node1").agentPort()).isEqualTo(9005);
+  }
+
+  @Test
   void appNamesMayContainDots() {
     assertThat(PodGroupNames.appOf("hello.web.web")).isEqualTo("hello");
     assertThat(PodGroupNames.appOf("resource.redis.myapp.worker.redis"))
