@@ -1,0 +1,299 @@
+package dev.lain.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A Docker distribution registry (Debian's {@code docker-registry}, 2.8) on {@code 127.0.0.1} for
+ * tests: a free port, plain HTTP, no authentication, storage in a temporary directory. A dockerd
+ * pushes to it as {@code 127.0.0.1:<port>/<name>:<tag>} without any configuration, since Docker
+ * allows plain HTTP to registries on 127.0.0.0/8.
+ *
+ * <p>{@link #close()} stops it and deletes the directory. Without the binary a test is skipped, or
+ * fails where {@value RequiredServices#REQUIRE_ENV} is set.
+ *
+ * <pre>{@code
+ * try (LocalRegistry registry = LocalRegistry.start()) {
+ *   String name = registry.address() + "/hello:meta-...";
+ * }
+ * }</pre>
+ */
+public final class LocalRegistry implements AutoCloseable {
+  /** What to tell someone whose machine has no registry. */
+  public static final String INSTALL_HINT = "apt-get install docker-registry";
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final int LOG_TAIL_LINES = 40;
+  private static final Set<LocalRegistry> LIVE = ConcurrentHashMap.newKeySet();
+  private static LocalRegistry shared;
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("registry-test-cleanup")
+                .unstarted(
+                    () -> {
+                      for (LocalRegistry registry : List.copyOf(LIVE)) {
+                        try {
+                          registry.close();
+                        } catch (RuntimeException e) {
+                          System.err.println("cannot clean up " + registry + ": " + e);
+                        }
+                      }
+                    }));
+  }
+
+  private final Path binary;
+  private final Path dir;
+  private final int port;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .proxy(HttpClient.Builder.NO_PROXY)
+          .connectTimeout(Duration.ofSeconds(1))
+          .build();
+  private Process process;
+  private boolean closed;
+
+  private LocalRegistry(Path binary, Path dir, int port) {
+    this.binary = binary;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** A new registry of the caller's own, which the caller closes. */
+  public static LocalRegistry start() {
+    Path binary = RequiredServices.require("docker-registry", INSTALL_HINT);
+    // Another process may take the port between our probe and the registry's bind: try again.
+    for (int attempt = 1; ; attempt++) {
+      LocalRegistry registry = new LocalRegistry(binary, newDirectory(), freePort());
+      LIVE.add(registry);
+      try {
+        registry.launch();
+        return registry;
+      } catch (IllegalStateException e) {
+        boolean portTaken = registry.logTail().contains("address already in use");
+        registry.close();
+        if (!portTaken || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The registry shared by this JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized LocalRegistry shared() {
+    if (shared == null || shared.closed) {
+      shared = start();
+    }
+    return shared;
+  }
+
+  /** {@code 127.0.0.1:<port>}, the registry part of image names. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** {@code http://127.0.0.1:<port>}, the root of the HTTP API. */
+  public URI url() {
+    return URI.create("http://" + address());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The directory holding {@code config.yml}, {@code registry.log} and the storage. */
+  public Path directory() {
+    return dir;
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Stops the registry and deletes its directory (and so every image pushed to it). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (process != null) {
+      process.destroy();
+      if (!waitForExit(STOP_TIMEOUT)) {
+        process.destroyForcibly();
+        waitForExit(STOP_TIMEOUT);
+      }
+      process = null;
+    }
+    LIVE.remove(this);
+    deleteRecursively(dir);
+  }
+
+  @Override
+  public String toString() {
+    return "registry at " + url() + " (" + dir + ")";
+  }
+
+  private synchronized void launch() {
+    Path config = dir.resolve("config.yml");
+    try {
+      Files.writeString(
+          config,
+          """
+          version: 0.1
+          log:
+            level: info
+            accesslog:
+              disabled: true
+          storage:
+            filesystem:
+              rootdirectory: %s
+            delete:
+              enabled: true
+          http:
+            addr: %s
+          """
+              .formatted(dir.resolve("storage"), address()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + config, e);
+    }
+    ProcessBuilder builder = new ProcessBuilder(binary.toString(), "serve", config.toString());
+    // REGISTRY_* variables override the configuration file.
+    builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + binary, e);
+    }
+    awaitAnswering();
+  }
+
+  private void awaitAnswering() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    HttpRequest ping =
+        HttpRequest.newBuilder(URI.create(url() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "docker-registry exited with status "
+                + process.exitValue()
+                + " while starting:\n"
+                + logTail());
+      }
+      try {
+        HttpResponse<String> response = http.send(ping, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IllegalStateException("interrupted while waiting for docker-registry", e);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IllegalStateException("interrupted while waiting for docker-registry", e);
+      }
+    }
+    process.destroyForcibly();
+    waitForExit(STOP_TIMEOUT);
+    throw new IllegalStateException(
+        "docker-registry at "
+            + url()
+            + " did not answer /v2/ within "
+            + START_TIMEOUT.toSeconds()
+            + " s (last: "
+            + last
+            + "):\n"
+            + logTail());
+  }
+
+  private boolean waitForExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  private Path logFile() {
+    return dir.resolve("registry.log");
+  }
+
+  /** The end of the registry's log, for failure messages. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+    }
+  }
+
+  private static Path newDirectory() {
+    // Under the module's target/ when run by Maven, so `mvn clean` removes anything left behind.
+    String buildDir = System.getenv("LAIN_TEST_BUILD_DIR");
+    Path base =
+        buildDir != null && Files.isDirectory(Path.of(buildDir))
+            ? Path.of(buildDir)
+            : Path.of(System.getProperty("java.io.tmpdir"));
+    try {
+      return Files.createTempDirectory(base, "registry-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory under " + base, e);
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}
