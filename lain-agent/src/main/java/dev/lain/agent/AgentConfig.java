@@ -18,6 +18,8 @@ import java.util.Objects;
  *     {@code maxRestartBackoff})
  * @param crashLoopRestarts an instance restarted this many times within {@code crashLoopWindow} is
  *     left stopped and reported as crash-looping
+ * @param apiPort the port of the agent's API ({@link AgentApi}) on the node IP; 0 for any free port
+ *     (tests); {@link #NO_API} for none. The port it listens on is registered with the node.
  */
 public record AgentConfig(
     NodeInfo node,
@@ -29,7 +31,11 @@ public record AgentConfig(
     Duration restartBackoff,
     Duration maxRestartBackoff,
     int crashLoopRestarts,
-    Duration crashLoopWindow) {
+    Duration crashLoopWindow,
+    int apiPort) {
+
+  /** {@link #apiPort}: the agent serves no API (and registers none). */
+  public static final int NO_API = -1;
 
   public AgentConfig {
     Objects.requireNonNull(node, "node");
@@ -46,9 +52,15 @@ public record AgentConfig(
       throw new IllegalArgumentException("crashLoopRestarts must be at least 1");
     }
     Objects.requireNonNull(crashLoopWindow, "crashLoopWindow");
+    if (apiPort < NO_API || apiPort > 65535) {
+      throw new IllegalArgumentException("bad agent API port " + apiPort);
+    }
   }
 
-  /** Production defaults for {@code node}. */
+  /**
+   * Production defaults for {@code node}, without the API (several agents of one test or benchmark
+   * share an address); {@code laind agent} turns it on with {@link #withApiPort}.
+   */
   public static AgentConfig defaults(NodeInfo node, Path dataRoot) {
     return new AgentConfig(
         node,
@@ -60,7 +72,8 @@ public record AgentConfig(
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
         5,
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        NO_API);
   }
 
   public AgentConfig withTimings(
@@ -75,7 +88,8 @@ public record AgentConfig(
         newBackoff,
         newMaxBackoff,
         crashLoopRestarts,
-        crashLoopWindow);
+        crashLoopWindow,
+        apiPort);
   }
 
   public AgentConfig withCrashLoop(int restarts, Duration window) {
@@ -89,7 +103,8 @@ public record AgentConfig(
         restartBackoff,
         maxRestartBackoff,
         restarts,
-        window);
+        window,
+        apiPort);
   }
 
   public AgentConfig withPorts(int first, int last) {
@@ -103,6 +118,22 @@ public record AgentConfig(
         restartBackoff,
         maxRestartBackoff,
         crashLoopRestarts,
-        crashLoopWindow);
+        crashLoopWindow,
+        apiPort);
+  }
+
+  public AgentConfig withApiPort(int port) {
+    return new AgentConfig(
+        node,
+        dataRoot,
+        firstHostPort,
+        lastHostPort,
+        heartbeatTtl,
+        resync,
+        restartBackoff,
+        maxRestartBackoff,
+        crashLoopRestarts,
+        crashLoopWindow,
+        port);
   }
 }

@@ -8,6 +8,7 @@ import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.RunState;
 import dev.lain.model.deploy.TargetState;
 import dev.lain.runtime.ContainerInfo;
@@ -101,6 +102,8 @@ public final class NodeAgent implements AutoCloseable {
   private ContainerRuntime.Subscription events;
   private LeaseKeeper keeper;
   private volatile boolean closed;
+  private Optional<AgentApi> api = Optional.empty();
+  private volatile NodeInfo advertised;
 
   private NodeAgent(
       AgentConfig config, Store store, ContainerRuntime runtime, InstantSource clock) {
@@ -110,9 +113,13 @@ public final class NodeAgent implements AutoCloseable {
     this.runtime = runtime;
     this.clock = clock;
     this.node = config.node().name();
+    this.advertised = config.node();
   }
 
-  /** Registers the node and starts serving it. */
+  /**
+   * Registers the node and starts serving it; with {@link AgentConfig#apiPort()} set, also the
+   * agent's API on the node IP, whose port is registered with the node.
+   */
   public static NodeAgent start(
       AgentConfig config, Store store, ContainerRuntime runtime, InstantSource clock) {
     NodeAgent agent = new NodeAgent(config, store, runtime, clock);
@@ -123,12 +130,33 @@ public final class NodeAgent implements AutoCloseable {
                 agent.wake();
               }
             });
+    if (config.apiPort() != AgentConfig.NO_API) {
+      try {
+        AgentApi api =
+            AgentApi.start(config.node().ip(), config.apiPort(), agent.node, runtime, store);
+        agent.api = Optional.of(api);
+        agent.advertised = config.node().withAgentPort(api.port());
+      } catch (RuntimeException e) {
+        agent.events.close();
+        throw e;
+      }
+    }
     agent.loop = Thread.ofPlatform().name("agent " + agent.node).start(agent::run);
     return agent;
   }
 
   public String node() {
     return node;
+  }
+
+  /** How many followed logs its API is streaming now. */
+  int apiFollowers() {
+    return api.map(AgentApi::following).orElse(0);
+  }
+
+  /** The node as registered: with the port its API listens on, if it serves one. */
+  public NodeInfo registeredNode() {
+    return advertised;
   }
 
   /** Asks for a pass now. */
@@ -159,6 +187,7 @@ public final class NodeAgent implements AutoCloseable {
     if (keeper != null) {
       keeper.close();
     }
+    api.ifPresent(AgentApi::close);
   }
 
   private void run() {
@@ -180,7 +209,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private void register() {
-    state.registerNode(config.node());
+    state.registerNode(advertised);
     Lease lease = store.grantLease(config.heartbeatTtl());
     state.heartbeat(node, config.node().ip(), lease.id());
     LeaseKeeper previous = keeper;
@@ -196,9 +225,10 @@ public final class NodeAgent implements AutoCloseable {
       previous.close();
     }
     log.info(
-        "agent {}: registered {} with heartbeat lease {}",
+        "agent {}: registered {} (agent API port {}) with heartbeat lease {}",
         node,
-        config.node().key(),
+        advertised.key(),
+        advertised.hasAgentApi() ? advertised.agentPort() : "none",
         Long.toHexString(lease.id()));
   }
 
