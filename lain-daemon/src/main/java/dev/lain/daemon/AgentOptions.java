@@ -1,6 +1,7 @@
 package dev.lain.daemon;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.lain.agent.AgentApi;
 import dev.lain.agent.AgentConfig;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.Resources;
@@ -64,6 +65,14 @@ final class AgentOptions {
       description = "Heartbeat lease TTL (default ${DEFAULT-VALUE}).")
   String heartbeatTtl = "10s";
 
+  @Option(
+      names = "--agent-port",
+      paramLabel = "PORT",
+      description =
+          "The port of the agent API (container logs for the console) on the node IP; 0: any free"
+              + " port. The port in use is registered with the node (default ${DEFAULT-VALUE}).")
+  int agentPort = AgentApi.DEFAULT_PORT;
+
   String dockerHost(LaindCommand laind) {
     if (docker != null) {
       return docker;
@@ -91,14 +100,43 @@ final class AgentOptions {
       throw new IllegalArgumentException(
           "--port-range must be FIRST-LAST, not '" + portRange + "'");
     }
+    if (agentPort < 0 || agentPort > 65535) {
+      throw new IllegalArgumentException("--agent-port must be 0..65535, not " + agentPort);
+    }
     AgentConfig defaults = AgentConfig.defaults(node, dataRoot);
     return defaults
         .withPorts(Integer.parseInt(range[0]), Integer.parseInt(range[1]))
+        .withApiPort(agentPort)
         .withTimings(
             Units.duration(heartbeatTtl),
             defaults.resync(),
             defaults.restartBackoff(),
             defaults.maxRestartBackoff());
+  }
+
+  /** The agent's settings as {@code laind agent --print-config} shows them, one per line. */
+  String describe(LaindCommand laind) {
+    AgentConfig config = config();
+    NodeInfo node = config.node();
+    return String.join(
+        "\n",
+        "node: " + node.key(),
+        "node-ip: " + node.ip(),
+        "agent-port: "
+            + config.apiPort()
+            + (config.apiPort() == 0
+                ? "  (any free port on " + node.ip() + ")"
+                : "  (API on " + node.ip() + ":" + config.apiPort() + ")"),
+        "docker: " + dockerHost(laind),
+        "port-range: " + config.firstHostPort() + "-" + config.lastHostPort(),
+        "data-root: " + config.dataRoot(),
+        "heartbeat-ttl: " + config.heartbeatTtl().toSeconds() + "s",
+        "capacity: memory "
+            + node.capacity().memoryBytes()
+            + " bytes, cpu "
+            + node.capacity().cpuMillis()
+            + "m",
+        "labels: " + node.labels());
   }
 
   private String name() {
