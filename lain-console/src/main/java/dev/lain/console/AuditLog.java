@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every mutating request, newest kept: {@code /lain/console/audit/<epoch millis>-<random>}, so the
- * store's key order is time order and two masters writing in the same millisecond do not collide.
+ * Every mutating request, newest kept: {@code /lain/console/audit/<epoch
+ * millis>-<sequence>-<random>}, so the store's key order is time order (the sequence orders one
+ * console's records within a millisecond) and two masters writing in the same millisecond do not
+ * collide.
  */
 final class AuditLog {
   /** The log keeps this many records; older ones are trimmed. */
@@ -20,6 +23,7 @@ final class AuditLog {
   private static final int TRIM_EVERY = 100;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final Store store;
   private final AtomicInteger writes = new AtomicInteger();
@@ -31,7 +35,9 @@ final class AuditLog {
   void append(AuditRecord record) {
     String key =
         ConsoleKeys.AUDIT
-            + String.format("%013d-%08x", record.time().toEpochMilli(), RANDOM.nextInt());
+            + String.format(
+                "%013d-%012d-%08x",
+                record.time().toEpochMilli(), SEQUENCE.incrementAndGet(), RANDOM.nextInt());
     store.put(key, ConsoleJson.write(record));
     if (writes.incrementAndGet() % TRIM_EVERY == 0) {
       trim();
