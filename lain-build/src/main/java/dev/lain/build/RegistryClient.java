@@ -357,6 +357,14 @@ public final class RegistryClient {
           BuildException.Code.REPOSITORY_UNKNOWN,
           "registry " + endpoint + " has no repository " + repository + " (nothing pushed yet)");
     }
+    // Registry 2.8 answers MANIFEST_UNKNOWN for unknown repositories too: ask the tag list.
+    try {
+      tags(repository);
+    } catch (BuildException e) {
+      if (e.code() == BuildException.Code.REPOSITORY_UNKNOWN) {
+        return e;
+      }
+    }
     return new BuildException(
         BuildException.Code.TAG_UNKNOWN,
         "registry " + endpoint + " has no " + repository + ":" + tag + " (not pushed?)");
