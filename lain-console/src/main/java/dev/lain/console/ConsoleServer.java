@@ -74,7 +74,7 @@ public final class ConsoleServer implements AutoCloseable {
     app.exception(
         Exception.class,
         (e, ctx) -> {
-          log.error("console API: {} {} failed", ctx.method(), ctx.path(), e);
+          log.error("console API: {} {} failed", ctx.method(), Names.redact(ctx.path()), e);
           error(ctx, 500, "internal", "internal error; see the master's log");
         });
     app.start(host, port);
@@ -594,12 +594,15 @@ public final class ConsoleServer implements AutoCloseable {
         error(ctx, status, code.wireName(), message);
       } catch (StoreException e) {
         log.warn(
-            "console API: {} {}: the store failed: {}", ctx.method(), ctx.path(), e.toString());
+            "console API: {} {}: the store failed: {}",
+            ctx.method(),
+            Names.redact(ctx.path()),
+            e.toString());
         status = 503;
         message = "the cluster store is unavailable; try again";
         error(ctx, status, ConsoleException.Code.UNAVAILABLE.wireName(), message);
       } catch (Exception e) {
-        log.error("console API: {} {} failed", ctx.method(), ctx.path(), e);
+        log.error("console API: {} {} failed", ctx.method(), Names.redact(ctx.path()), e);
         status = 500;
         message = "internal error; see the master's log";
         error(ctx, status, "internal", message);
@@ -636,16 +639,17 @@ public final class ConsoleServer implements AutoCloseable {
       if (app == null) {
         app = ctx.pathParamMap().getOrDefault("app", "");
       }
+      String shortMessage = Names.redact(message);
       AuditRecord record =
           new AuditRecord(
               console.clock().instant(),
               user,
               ctx.method().name(),
-              Names.shorten(ctx.path()),
-              Names.shorten(app),
+              Names.shorten(Names.redact(ctx.path())),
+              Names.shorten(Names.redact(app)),
               action,
               status,
-              message.length() > 200 ? message.substring(0, 197) + "..." : message);
+              shortMessage.length() > 200 ? shortMessage.substring(0, 197) + "..." : shortMessage);
       log.info("{} {} {} -> {} {}", user, record.method(), record.path(), status, record.message());
       try {
         console.record(record);

@@ -74,6 +74,17 @@ final class Names {
     return name;
   }
 
+  private static final Pattern TOKEN_LIKE =
+      Pattern.compile("lain_([0-9a-fA-F]{1,16})_?[A-Za-z0-9_-]*");
+
+  /**
+   * {@code text} with anything shaped like a token cut down to its id: a client may paste a token
+   * into a path or a field, and logs and the audit log must not keep even part of its secret.
+   */
+  static String redact(String text) {
+    return TOKEN_LIKE.matcher(text).replaceAll("lain_$1_<redacted>");
+  }
+
   /** Echoing a client's value back must not turn an error into a huge or multi-line answer. */
   static String shorten(String value) {
     String oneLine = value.replaceAll("\\p{Cntrl}", "?");
