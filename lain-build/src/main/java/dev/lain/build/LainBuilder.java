@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -191,20 +192,14 @@ public final class LainBuilder implements AutoCloseable {
    * @throws BuildException {@link BuildException.Code#IMAGE_MISSING} if they were not built
    */
   public List<ImageRef> tag(String app, MetaVersion version, String registry) {
-    List<ImageRef> tagged =
-        List.of(
-            BuildPlan.image(app, Phase.META, version),
-            BuildPlan.image(app, Phase.RELEASE, version));
-    List<ImageRef> out =
-        tagged.stream()
-            .map(
-                local -> {
-                  ImageRef remote = inRegistry(local, registry);
-                  docker.tag(local.reference(), remote);
-                  return remote;
-                })
-            .toList();
-    return out;
+    List<ImageRef> remote = new ArrayList<>();
+    for (Phase phase : List.of(Phase.META, Phase.RELEASE)) {
+      ImageRef local = BuildPlan.image(app, phase, version);
+      ImageRef named = inRegistry(local, registry);
+      docker.tag(local.reference(), named);
+      remote.add(named);
+    }
+    return List.copyOf(remote);
   }
 
   /**
