@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  * {@link #calls()} records every interface call in order; {@link #starts(String)} counts the starts
  * of a container. {@link #exit}, {@link #oomKill} and {@link #setHealth} change a running container
  * from outside, as a crash or a failing dependency would; {@link #setAvailable} makes the engine
- * unreachable.
+ * unreachable. {@link #print} and {@link #printError} are a running container writing output, which
+ * {@link #logs} serves (a follower is woken by the call that wrote, stopped or removed).
  */
 public final class FakeRuntime implements ContainerRuntime {
 
