@@ -17,6 +17,9 @@ import dev.lain.spec.Mountpoints;
 import dev.lain.spec.ValidationResult;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
+import dev.lain.store.Txn;
+import dev.lain.store.TxnResult;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +56,13 @@ final class Deployments {
   private final DeploydService deployd;
   private final AppImages images;
   private final InstantSource clock;
+
+  /**
+   * A claim older than this is taken to be left by a console that stopped mid-deploy (writing pod
+   * groups takes well under a second), and may be taken over.
+   */
+  static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   Deployments(Store store, DeploydService deployd, AppImages images, InstantSource clock) {
@@ -233,9 +243,7 @@ final class Deployments {
           }
           Target target = resolve(app, version);
           AppRecord claim = record(app, target, AppRecord.DEPLOYING, user);
-          if (!store.compareAndSet(ConsoleKeys.app(app), 0, ConsoleJson.write(claim))) {
-            throw ConsoleException.conflict("app " + app + " is being deployed by someone else");
-          }
+          long claimed = claim(app, 0, claim);
           List<String> created = new ArrayList<>();
           try {
             for (PodGroupSpec spec : target.specs()) {
@@ -247,11 +255,11 @@ final class Deployments {
             for (String name : created) {
               quietly(() -> deployd.remove(name));
             }
-            quietly(() -> store.delete(ConsoleKeys.app(app)));
+            quietly(() -> store.compareAndDelete(ConsoleKeys.app(app), claimed));
             throw e;
           }
           AppRecord done = claim.withState(AppRecord.DEPLOYED, "", clock.instant());
-          store.put(ConsoleKeys.app(app), ConsoleJson.write(done));
+          release(app, claimed, done);
           appendHistory(app, DEPLOY, target.metaVersion(), "", user);
           return done;
         });
@@ -268,12 +276,10 @@ final class Deployments {
         app,
         () -> {
           Stored current = requireDeployed(app);
+          refuseWhileClaimed(app, current.record());
           Target target = resolve(app, version);
           AppRecord claim = record(app, target, AppRecord.DEPLOYING, user);
-          if (!store.compareAndSet(
-              ConsoleKeys.app(app), current.modRevision(), ConsoleJson.write(claim))) {
-            throw ConsoleException.conflict("app " + app + " is being changed by someone else");
-          }
+          long claimed = claim(app, current.modRevision(), claim);
           try {
             apply(app, target.specs());
           } catch (RuntimeException e) {
@@ -285,11 +291,11 @@ final class Deployments {
                         AppRecord.ERROR,
                         action + " to " + target.metaVersion() + " failed: " + why,
                         clock.instant());
-            quietly(() -> store.put(ConsoleKeys.app(app), ConsoleJson.write(failed)));
+            quietly(() -> release(app, claimed, failed));
             throw e;
           }
           AppRecord done = claim.withState(AppRecord.DEPLOYED, "", clock.instant());
-          store.put(ConsoleKeys.app(app), ConsoleJson.write(done));
+          release(app, claimed, done);
           appendHistory(app, action, target.metaVersion(), current.record().metaVersion(), user);
           return done;
         });
@@ -347,6 +353,15 @@ final class Deployments {
         app,
         () -> {
           Stored current = requireDeployed(app);
+          refuseWhileClaimed(app, current.record());
+          long claimed =
+              claim(
+                  app,
+                  current.modRevision(),
+                  current
+                      .record()
+                      .withState(AppRecord.DEPLOYING, "", clock.instant())
+                      .withUpdatedBy(user));
           for (PodGroupView v : podGroups(app)) {
             try {
               deployd.remove(v.name());
@@ -356,7 +371,9 @@ final class Deployments {
               }
             }
           }
-          store.delete(ConsoleKeys.app(app));
+          if (!store.compareAndDelete(ConsoleKeys.app(app), claimed)) {
+            log.warn("the record of {} changed while this console undeployed it", app);
+          }
           appendHistory(app, UNDEPLOY, "", current.record().metaVersion(), user);
           return null;
         });
@@ -405,6 +422,44 @@ final class Deployments {
         clock.instant(),
         "",
         user);
+  }
+
+  /**
+   * Marks the app as being changed by this request: a compare-and-set against the record as read
+   * ({@code 0}: it must not exist), so of two requests only one gets it; the other is told 409.
+   * Returns the revision of the claim.
+   */
+  private long claim(String app, long expectedRevision, AppRecord claim) {
+    TxnResult result =
+        store.commit(
+            Txn.when(List.of(new Txn.ModRevisionIs(ConsoleKeys.app(app), expectedRevision)))
+                .then(List.of(new Txn.Put(ConsoleKeys.app(app), ConsoleJson.write(claim)))));
+    if (!result.succeeded()) {
+      throw ConsoleException.conflict("app " + app + " is being changed by someone else");
+    }
+    return result.revision();
+  }
+
+  /** Another request holds the app (unless its claim is so old that its console must have died). */
+  private void refuseWhileClaimed(String app, AppRecord record) {
+    if (record.runningState().equals(AppRecord.DEPLOYING)
+        && record.lastUpdate().plus(CLAIM_TIMEOUT).isAfter(clock.instant())) {
+      throw ConsoleException.conflict(
+          "app "
+              + app
+              + " is being changed by "
+              + record.updatedBy()
+              + " since "
+              + record.lastUpdate()
+              + "; try again when that is done");
+    }
+  }
+
+  /** Ends a claim with the outcome, unless someone took a stale claim over meanwhile. */
+  private void release(String app, long claimed, AppRecord outcome) {
+    if (!store.compareAndSet(ConsoleKeys.app(app), claimed, ConsoleJson.write(outcome))) {
+      log.warn("the record of {} changed while this console deployed it; leaving it", app);
+    }
   }
 
   private <T> T locked(String app, Supplier<T> action) {

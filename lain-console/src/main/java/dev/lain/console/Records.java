@@ -64,6 +64,11 @@ final class Records {
       updatedBy = updatedBy == null ? "" : updatedBy;
     }
 
+    AppRecord withUpdatedBy(String user) {
+      return new AppRecord(
+          appname, metaVersion, meta, releaseImage, runningState, lastUpdate, lastError, user);
+    }
+
     AppRecord withState(String state, String error, Instant when) {
       return new AppRecord(appname, metaVersion, meta, releaseImage, state, when, error, updatedBy);
     }

@@ -49,8 +49,8 @@ class UsersAndTokensTest {
             HttpRequest.newBuilder(h.uri("/api/v1/auth/me"))
                 .header("Authorization", "Bearer " + h.adminToken)
                 .build());
-    String forged = h.adminToken.substring(0, h.adminToken.length() - 1) + "A";
-    String forged2 = h.adminToken.substring(0, h.adminToken.length() - 1) + "B";
+    String forged = otherLastChar(h.adminToken, 'A', 'B');
+    String forged2 = otherLastChar(h.adminToken, 'x', 'y');
 
     assertThat(viaHeader.status()).isEqualTo(200);
     assertThat(viaHeader.json().path("user").path("name").asText()).isEqualTo("root");
@@ -59,6 +59,12 @@ class UsersAndTokensTest {
     assertThat(h.get("/api/v1/auth/me", forged).status()).isEqualTo(401);
     assertThat(h.get("/api/v1/auth/me", forged2).status()).isEqualTo(401);
     assertThat(h.get("/api/v1/auth/me", "unknown").status()).isEqualTo(401);
+  }
+
+  /** The token with its last character changed (to {@code a}, or {@code b} if it was {@code a}). */
+  private static String otherLastChar(String token, char a, char b) {
+    char last = token.charAt(token.length() - 1);
+    return token.substring(0, token.length() - 1) + (last == a ? b : a);
   }
 
   @Test
