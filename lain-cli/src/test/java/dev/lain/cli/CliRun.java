@@ -18,6 +18,10 @@ public record CliRun(int exitCode, String out, String err) {
     return run(false, Map.of(), workingDir, args);
   }
 
+  public static CliRun lain(Map<String, String> env, Path workingDir, String... args) {
+    return run(false, env, workingDir, args);
+  }
+
   private static CliRun run(boolean lainctl, Map<String, String> env, Path dir, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

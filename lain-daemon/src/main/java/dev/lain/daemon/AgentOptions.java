@@ -33,7 +33,7 @@ final class AgentOptions {
 
   @Option(
       names = "--memory",
-      description = "Memory instances may reserve (default: 80% of this machine's).")
+      description = "Memory instances may reserve (default: 80%% of this machine's).")
   String memory;
 
   @Option(names = "--cpus", description = "CPU cores instances may reserve (default: all).")

@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 final class AllCommand implements Callable<Integer> {
   @ParentCommand LaindCommand laind;
   @Mixin MasterOptions master;
+  @Mixin ConsoleOptions console;
   @Mixin AgentOptions agent;
 
   @Override
@@ -19,12 +20,19 @@ final class AllCommand implements Callable<Integer> {
     return laind.runUntilStopped(
         store -> {
           Master m = Master.start(store, master.config(), InstantSource.system());
+          AutoCloseable c = Roles.console(store, console);
           AutoCloseable a = Roles.agent(store, agent, laind);
           return () -> {
             a.close();
+            c.close();
             m.close();
           };
         },
-        "master on " + master.listen + " and agent of node " + agent.config().node().name());
+        "master on "
+            + master.listen
+            + ", console on "
+            + console.console
+            + " and agent of node "
+            + agent.config().node().name());
   }
 }

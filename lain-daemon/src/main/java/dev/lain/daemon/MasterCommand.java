@@ -14,11 +14,19 @@ import picocli.CommandLine.ParentCommand;
 final class MasterCommand implements Callable<Integer> {
   @ParentCommand LaindCommand laind;
   @Mixin MasterOptions master;
+  @Mixin ConsoleOptions console;
 
   @Override
   public Integer call() throws InterruptedException {
     return laind.runUntilStopped(
-        store -> Master.start(store, master.config(), InstantSource.system()),
-        "master on " + master.listen);
+        store -> {
+          Master m = Master.start(store, master.config(), InstantSource.system());
+          AutoCloseable c = Roles.console(store, console);
+          return () -> {
+            c.close();
+            m.close();
+          };
+        },
+        "master on " + master.listen + ", console on " + console.console);
   }
 }

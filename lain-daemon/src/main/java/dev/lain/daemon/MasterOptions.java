@@ -34,12 +34,8 @@ final class MasterOptions {
   String readyTimeout = "60s";
 
   MasterConfig config() {
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("--listen must be HOST:PORT, not '" + listen + "'");
-    }
-    String host = listen.substring(0, colon);
-    int port = Integer.parseInt(listen.substring(colon + 1));
+    String host = HostPort.host(listen, "--listen");
+    int port = HostPort.port(listen, "--listen");
     return new MasterConfig(
         host,
         port,

@@ -1,11 +1,17 @@
 package dev.lain.daemon;
 
+import dev.lain.agent.AgentClient;
 import dev.lain.agent.NodeAgent;
+import dev.lain.cluster.state.DeploydState;
+import dev.lain.console.Console;
+import dev.lain.console.ConsoleServer;
+import dev.lain.master.DeploydService;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.docker.DockerRuntime;
 import dev.lain.store.Store;
 import java.net.URI;
 import java.time.InstantSource;
+import java.util.Optional;
 
 /** Starts the daemons' roles. */
 final class Roles {
@@ -19,5 +25,18 @@ final class Roles {
       agent.close();
       runtime.close();
     };
+  }
+
+  /** The console API on the options' address, over the given store and registry. */
+  static AutoCloseable console(Store store, ConsoleOptions options) {
+    DeploydState state = new DeploydState(store);
+    Console console =
+        new Console(
+            store,
+            new DeploydService(state, Optional::empty),
+            new RegistryImages(options.registry),
+            new AgentLogs(state, new AgentClient(store)),
+            InstantSource.system());
+    return ConsoleServer.start(options.host(), options.port(), console);
   }
 }

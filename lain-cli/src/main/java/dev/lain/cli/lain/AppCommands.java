@@ -220,7 +220,7 @@ final class AppCommands {
       Table table = new Table("WHEN", "ACTION", "META_VERSION", "BY");
       for (JsonNode entry : history) {
         table.row(
-            entry.path("at").asText(""),
+            entry.path("time").asText(""),
             entry.path("action").asText(""),
             entry.path("meta_version").asText(""),
             entry.path("user").asText(""));

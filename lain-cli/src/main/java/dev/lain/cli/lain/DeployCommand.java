@@ -163,18 +163,20 @@ final class DeployCommand implements Callable<Integer> {
     }
   }
 
-  private static String progress(JsonNode proc) {
-    int wanted = proc.path("num_instances").asInt();
+  /** How many instances of the proc's current spec version run and pass their checks. */
+  static String progress(JsonNode proc) {
+    long version = proc.path("spec_version").asLong();
     int ready = 0;
     for (JsonNode pod : proc.path("pods")) {
-      if (pod.path("ready").asBoolean(false)
-          || "healthy".equals(pod.path("health").asText())
-          || ("running".equals(pod.path("state").asText())
-              && "none".equals(pod.path("health").asText()))) {
+      String health = pod.path("health").asText();
+      if (pod.path("version").asLong() == version
+          && "run".equals(pod.path("target").asText())
+          && "running".equals(pod.path("state").asText())
+          && (health.equals("healthy") || health.equals("none"))) {
         ready++;
       }
     }
-    return ready + "/" + wanted + " ready";
+    return ready + "/" + proc.path("num_instances").asInt() + " ready (v" + version + ")";
   }
 
   @Command(

@@ -29,44 +29,50 @@ final class MetaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    lain.context.out().println(of(lain));
+    return ExitCode.OK;
+  }
+
+  /**
+   * The meta_version of the app in the working directory; warns on stderr about uncommitted
+   * changes; a clear error when there is no lain.yaml, no git or no commit.
+   */
+  static String of(LainCommand lain) {
     PrintWriter err = lain.context.err();
     Path dir = lain.context.workingDir();
     if (!Files.isRegularFile(dir.resolve("lain.yaml"))) {
-      err.println("error: no lain.yaml in " + dir + ": run lain meta in the app's directory");
-      return ExitCode.FAILED;
+      throw new IllegalStateException(
+          "no lain.yaml in " + dir + ": run lain in the app's directory");
     }
     Git head = git(dir, "log", "-1", "--pretty=format:%ct-%H");
     if (head == null) {
-      err.println("error: git is not installed; lain meta reads the app's git history");
-      return ExitCode.FAILED;
+      throw new IllegalStateException(
+          "git is not installed; the meta version comes from the app's git history");
     }
     if (head.exitCode() != 0) {
       if (head.stderr().contains("not a git repository")) {
-        err.println(
-            "error: "
-                + dir
+        throw new IllegalStateException(
+            dir
                 + " is not in a git repository: the meta version is taken from the last commit (git init && git commit)");
       } else if (head.stderr().contains("does not have any commits")) {
-        err.println("error: the repository has no commits yet: commit the app first (git commit)");
-      } else {
-        err.println("error: git log failed: " + head.stderr().strip());
+        throw new IllegalStateException(
+            "the repository has no commits yet: commit the app first (git commit)");
       }
-      return ExitCode.FAILED;
+      throw new IllegalStateException("git log failed: " + head.stderr().strip());
     }
     String version = head.stdout().strip();
     if (!META_VERSION.matcher(version).matches()) {
-      err.println("error: unexpected output from git log: " + version);
-      return ExitCode.FAILED;
+      throw new IllegalStateException("unexpected output from git log: " + version);
     }
-    Git status = git(dir, "status", "--porcelain", "--untracked-files=no");
+    Git status = git(dir, "status", "--porcelain", "--untracked-files=no", ".");
     if (status != null && status.exitCode() == 0 && !status.stdout().isBlank()) {
       err.println(
           "warning: uncommitted changes are not part of "
               + version
               + " (commit them to build them)");
+      err.flush();
     }
-    lain.context.out().println(version);
-    return ExitCode.OK;
+    return version;
   }
 
   private record Git(int exitCode, String stdout, String stderr) {}

@@ -40,15 +40,26 @@ final class PsCommand implements Callable<Integer> {
             + status.path("meta_version").asText("")
             + "  "
             + status.path("state").asText(""));
+    for (JsonNode proc : status.path("procs")) {
+      out.println(
+          "  "
+              + proc.path("procname").asText()
+              + ": "
+              + DeployCommand.progress(proc)
+              + ", "
+              + proc.path("memory").asText()
+              + ", image "
+              + proc.path("image").asText());
+    }
     if (status.hasNonNull("last_error") && !status.path("last_error").asText().isEmpty()) {
       out.println("last error: " + status.path("last_error").asText());
     }
     Table table =
-        new Table("PROC", "INSTANCE", "NODE", "ADDRESS", "STATE", "HEALTH", "RESTARTS", "IMAGE");
+        new Table("PROC", "INSTANCE", "VERSION", "NODE", "ADDRESS", "STATE", "HEALTH", "RESTARTS");
     for (JsonNode proc : status.path("procs")) {
       String name = proc.path("procname").asText(proc.path("name").asText("?"));
       if (proc.path("pods").isEmpty()) {
-        table.row(name, "-", "-", "-", "no instance", "-", "-", proc.path("image").asText(""));
+        table.row(name, "-", "-", "-", "-", "no instance", "-", "-");
       }
       for (JsonNode pod : proc.path("pods")) {
         String address =
@@ -58,12 +69,12 @@ final class PsCommand implements Callable<Integer> {
         table.row(
             name,
             pod.path("instance").asText(""),
+            "v" + pod.path("version").asText(""),
             pod.path("node").asText("-"),
             address,
             pod.path("state").asText(""),
             pod.path("health").asText(""),
-            pod.path("restarts").asText("0"),
-            pod.path("image").asText(proc.path("image").asText("")));
+            pod.path("restarts").asText("0"));
       }
     }
     table.print(out);

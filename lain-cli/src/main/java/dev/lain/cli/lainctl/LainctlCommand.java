@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       SslCommand.class,
       RouterCommand.class,
+      UserCommand.class,
       LainctlVersionCommand.class
     })
 public final class LainctlCommand implements Callable<Integer> {
