@@ -152,7 +152,11 @@ base_image() {
   ctx=$(mktemp -d)
   cp /bin/busybox "$ctx/busybox"
   printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n' >"$ctx/Dockerfile"
-  docker build -q -t lain/busybox:latest "$ctx" >/dev/null
+  local output
+  if ! output=$(docker build -q -t lain/busybox:latest "$ctx" 2>&1); then
+    rm -rf "$ctx"
+    die "building lain/busybox failed: $output"
+  fi
   rm -rf "$ctx"
 }
 
@@ -183,12 +187,15 @@ admin_login() {
   "$lain" config save local domain "$domain" >/dev/null
   "$lain" config save local console "http://127.0.0.1:$console_port" >/dev/null
   "$lain" config save local registry "127.0.0.1:$registry_port" >/dev/null
-  if "$lain" config show 2>/dev/null | grep -q "logged in"; then
+  if "$lain" config show 2>/dev/null | grep -q "(hidden; logged in)"; then
     step "lain phase local: already logged in"
     return
   fi
   step "creating the cluster admin's API token (lainctl user add admin --admin)"
-  lainctl user add admin --admin --token-only | "$lain" login local --token-file - >/dev/null
+  # A second machine user (or lost ~/.lain) gets a new token of the existing admin.
+  local token
+  token=$(lainctl user add admin --admin --token-only 2>/dev/null || lainctl user token admin)
+  printf '%s\n' "$token" | "$lain" login local --token-file - >/dev/null
   note "phase local: logged in as admin (token in ~/.lain/lain.conf.yaml, mode 0600)"
 }
 

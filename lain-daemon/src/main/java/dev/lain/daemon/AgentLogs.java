@@ -9,11 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Instance logs for the console, streamed from the agent of the node that runs the container. */
-final class AgentLogs implements LogSource {
+public final class AgentLogs implements LogSource {
   private final DeploydState state;
   private final AgentClient client;
 
-  AgentLogs(DeploydState state, AgentClient client) {
+  public AgentLogs(DeploydState state, AgentClient client) {
     this.state = state;
     this.client = client;
   }

@@ -14,11 +14,11 @@ import java.util.Optional;
  * The console's view of the cluster registry: LAIN's meta and release images of each app. The image
  * names given to deployd use the registry's address as the nodes reach it.
  */
-final class RegistryImages implements AppImages {
+public final class RegistryImages implements AppImages {
   private final String registry;
   private final RegistryClient client;
 
-  RegistryImages(String registry) {
+  public RegistryImages(String registry) {
     this.registry = registry;
     this.client = RegistryClient.forRegistry(registry);
   }

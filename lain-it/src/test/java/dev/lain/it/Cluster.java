@@ -83,7 +83,9 @@ final class Cluster implements AutoCloseable {
             "--port-range",
             (20000 + n * 1000) + "-" + (20000 + n * 1000 + 999),
             "--heartbeat-ttl",
-            HEARTBEAT.toSeconds() + "s"));
+            HEARTBEAT.toSeconds() + "s",
+            "--agent-port",
+            "0"));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
