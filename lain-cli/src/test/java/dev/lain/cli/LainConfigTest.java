@@ -104,4 +104,16 @@ class LainConfigTest {
         .contains("the console of phase local at http://127.0.0.1:9/api/v1/ is unreachable")
         .contains("lain config show");
   }
+
+  @Test
+  void aCompletionScriptCoversTheVerbs() {
+    CliRun run = lain("generate-completion");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("complete -F")
+        .contains("deploy")
+        .contains("rollback")
+        .contains("logs");
+  }
 }

@@ -202,6 +202,8 @@ class DeveloperWorkflowTest {
     String v1 = ok("meta").out().strip();
     assertThat(RegistryClient.forRegistry(registry.address()).hasTag("hello", "release-" + v1))
         .isTrue();
+    // The nodes must pull what they run from the registry, not find it beside the build.
+    docker.client().removeImageCmd(registry.address() + "/hello:release-" + v1).exec();
 
     Run deploy = ok("deploy", "it", "--timeout", "120");
     assertThat(deploy.out()).contains("hello " + v1 + " is healthy");
