@@ -13,6 +13,7 @@ public final class DeploydKeys {
   public static final String DEPLOYD = "/lain/deployd/";
   public static final String POD_GROUPS = DEPLOYD + "pod_groups/";
   public static final String POD_GROUP_CONDITIONS = DEPLOYD + "pod_group_conditions/";
+  public static final String RETIRED_VERSIONS = DEPLOYD + "retired_versions/";
   public static final String ASSIGNMENTS = DEPLOYD + "assignments/";
   public static final String INSTANCES = DEPLOYD + "instances/";
   public static final String HEARTBEATS = DEPLOYD + "heartbeats/";
@@ -31,6 +32,11 @@ public final class DeploydKeys {
 
   public static String podGroup(String podGroup) {
     return POD_GROUPS + PodGroupNames.appOf(podGroup) + "/" + podGroup;
+  }
+
+  /** The last spec version of a removed pod group, so that a new one with its name goes on. */
+  public static String retiredVersion(String podGroup) {
+    return RETIRED_VERSIONS + podGroup;
   }
 
   public static String podGroupCondition(String podGroup) {

@@ -51,7 +51,26 @@ public final class DeploydState {
 
   /** Creates a pod group; false if one of that name exists. */
   public boolean createPodGroup(PodGroupRecord record) {
-    return store.compareAndSet(DeploydKeys.podGroup(record.name()), 0, DeploydJson.write(record));
+    // A pod group removed a moment ago may still have containers named after its versions: the new
+    // one numbers its versions on from the old one's, so no container name is ever used twice.
+    Optional<KeyValue> retired = store.get(DeploydKeys.retiredVersion(record.name()));
+    long last = retired.map(kv -> Long.parseLong(kv.value().strip())).orElse(0L);
+    if (record.spec().version() <= last) {
+      record = record.withSpec(record.spec().withVersion(last + 1));
+    }
+    return store
+        .commit(
+            Txn.when(
+                    List.of(
+                        new Txn.ModRevisionIs(DeploydKeys.podGroup(record.name()), 0),
+                        new Txn.ModRevisionIs(
+                            DeploydKeys.retiredVersion(record.name()),
+                            retired.map(KeyValue::modRevision).orElse(0L))))
+                .then(
+                    List.of(
+                        new Txn.Put(
+                            DeploydKeys.podGroup(record.name()), DeploydJson.write(record)))))
+        .succeeded();
   }
 
   /** Replaces a pod group if nobody changed it since {@code expectedRevision}. */
@@ -62,13 +81,18 @@ public final class DeploydState {
 
   /** Removes a pod group's desired state and condition; its instances go with the next pass. */
   public boolean removePodGroup(String name) {
-    boolean existed = store.get(DeploydKeys.podGroup(name)).isPresent();
+    Optional<KeyValue> current = store.get(DeploydKeys.podGroup(name));
+    if (current.isEmpty()) {
+      return false;
+    }
+    long version = DeploydJson.read(current.get().value(), PodGroupRecord.class).spec().version();
     store.commit(
         Txn.always(
             List.of(
                 new Txn.Delete(DeploydKeys.podGroup(name)),
-                new Txn.Delete(DeploydKeys.podGroupCondition(name)))));
-    return existed;
+                new Txn.Delete(DeploydKeys.podGroupCondition(name)),
+                new Txn.Put(DeploydKeys.retiredVersion(name), Long.toString(version)))));
+    return true;
   }
 
   public void setCondition(String podGroup, PodGroupCondition condition) {

@@ -271,4 +271,23 @@ class DeploydStateTest {
       assertThat(cache.snapshot().podGroups()).containsKeys("hello.web.web", "other.web.web");
     }
   }
+
+  @Test
+  void aPodGroupCreatedAgainAfterItsRemovalNumbersItsVersionsOn() {
+    PodGroupSpec spec = spec("hello.web.web");
+    assertThat(state.createPodGroup(PodGroupRecord.deployed(spec.withVersion(1)))).isTrue();
+    assertThat(state.createPodGroup(PodGroupRecord.deployed(spec.withVersion(1))))
+        .as("it exists")
+        .isFalse();
+    state.updatePodGroup(
+        "hello.web.web", r -> r.upgradedTo(r.spec().withVersion(r.spec().version() + 1)));
+
+    assertThat(state.removePodGroup("hello.web.web")).isTrue();
+    assertThat(state.removePodGroup("hello.web.web")).isFalse();
+    assertThat(state.createPodGroup(PodGroupRecord.deployed(spec.withVersion(1)))).isTrue();
+
+    // Its old containers (…v2-i1-d0) may still be stopping: the new ones are named v3.
+    assertThat(state.snapshot().podGroups().get("hello.web.web").value().spec().version())
+        .isEqualTo(3);
+  }
 }
