@@ -2,6 +2,7 @@ package dev.lain.console;
 
 import dev.lain.master.PodGroupView;
 import dev.lain.model.deploy.Health;
+import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.TargetState;
 import java.time.Instant;
 import java.util.List;
@@ -120,10 +121,29 @@ public final class Views {
       return "unhealthy";
     }
     if (Records.AppRecord.DEPLOYING.equals(app.runningState())
-        || groups.stream().anyMatch(g -> !SETTLED.contains(g.condition().phase()))) {
+        || groups.stream().anyMatch(g -> !SETTLED.contains(g.condition().phase()))
+        || groups.stream().anyMatch(g -> !converged(g))) {
       return "deploying";
     }
     return "healthy";
+  }
+
+  /**
+   * Whether a long-running group runs exactly its wanted instances, all of its current version. The
+   * engine's condition lags a fresh upgrade by one pass; this does not.
+   */
+  static boolean converged(PodGroupView g) {
+    var spec = g.desired().spec();
+    if (g.desired().target() != TargetState.RUN || spec.restartPolicy() != RestartPolicy.ALWAYS) {
+      return true;
+    }
+    long current =
+        g.instances().stream()
+            .filter(i -> i.target() == TargetState.RUN && i.version() == spec.version())
+            .filter(i -> i.state().equals("running"))
+            .count();
+    boolean older = g.instances().stream().anyMatch(i -> i.version() != spec.version());
+    return current == spec.numInstances() && !older;
   }
 
   /** The first error to show with the state. */

@@ -24,13 +24,18 @@ class AppStateTest {
   static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
   static PodGroupView group(String phase, String error, String state, Health health) {
+    return group(1, phase, error, state, health);
+  }
+
+  /** A group at spec {@code version} whose one instance (if any) still runs version 1. */
+  static PodGroupView group(long version, String phase, String error, String state, Health health) {
     PodGroupSpec spec =
         new PodGroupSpec(
             "hello.web.web",
             "hello",
-            1,
+            version,
             ContainerSpec.of("img"),
-            1,
+            state == null ? 0 : 1,
             RestartPolicy.ALWAYS,
             List.of(),
             false,
@@ -78,6 +83,12 @@ class AppStateTest {
         Arguments.of("deployed", "", List.of(group("scaled to 0", "", null, null)), "healthy"),
         Arguments.of("deployed", "", List.of(), "healthy"),
         Arguments.of("deployed", "", List.of(group("pending", "", null, null)), "deploying"),
+        // Right after an upgrade, before the engine's next pass says so.
+        Arguments.of(
+            "deployed",
+            "",
+            List.of(group(2, "running", "", "running", Health.HEALTHY)),
+            "deploying"),
         Arguments.of(
             "deployed",
             "",

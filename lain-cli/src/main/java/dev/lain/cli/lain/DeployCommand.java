@@ -129,7 +129,14 @@ final class DeployCommand implements Callable<Integer> {
       }
       String state = status.path("state").asText("");
       boolean onTarget = target.isEmpty() || target.equals(status.path("meta_version").asText());
-      if (onTarget && state.equals("healthy")) {
+      boolean allReady = true;
+      for (JsonNode proc : status.path("procs")) {
+        // A oneshot runs to completion: it is never "ready".
+        allReady &=
+            proc.path("proctype").asText().equals("oneshot")
+                || ready(proc) >= proc.path("num_instances").asInt();
+      }
+      if (onTarget && state.equals("healthy") && allReady) {
         if (output == AppCommands.Output.json) {
           AppCommands.printJson(out, status);
         } else {
@@ -165,6 +172,15 @@ final class DeployCommand implements Callable<Integer> {
 
   /** How many instances of the proc's current spec version run and pass their checks. */
   static String progress(JsonNode proc) {
+    return ready(proc)
+        + "/"
+        + proc.path("num_instances").asInt()
+        + " ready (v"
+        + proc.path("spec_version").asLong()
+        + ")";
+  }
+
+  private static int ready(JsonNode proc) {
     long version = proc.path("spec_version").asLong();
     int ready = 0;
     for (JsonNode pod : proc.path("pods")) {
@@ -176,7 +192,7 @@ final class DeployCommand implements Callable<Integer> {
         ready++;
       }
     }
-    return ready + "/" + proc.path("num_instances").asInt() + " ready (v" + version + ")";
+    return ready;
   }
 
   @Command(
