@@ -6,15 +6,21 @@ import dev.lain.cluster.state.DeploydState;
 import dev.lain.console.Console;
 import dev.lain.console.ConsoleServer;
 import dev.lain.master.DeploydService;
+import dev.lain.router.SystemRoutes;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.docker.DockerRuntime;
 import dev.lain.store.Store;
 import java.net.URI;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts the daemons' roles. */
 final class Roles {
+  private static final Logger log = LoggerFactory.getLogger(Roles.class);
+
   private Roles() {}
 
   /** A node agent on the Docker engine the options name; closing it stops both. */
@@ -37,6 +43,20 @@ final class Roles {
             new RegistryImages(options.registry),
             new AgentLogs(state, new AgentClient(store)),
             InstantSource.system());
+    publishRegistry(store, options.registry);
     return ConsoleServer.start(options.host(), options.port(), console);
+  }
+
+  /**
+   * Lets the webrouters serve the registry at {@code registry.<domain>}, when it is given by IP (a
+   * name would have to be resolved by every router alike).
+   */
+  private static void publishRegistry(Store store, String registry) {
+    try {
+      SystemRoutes.publish(store, new SystemRoutes.SystemRoute("registry", List.of(registry)));
+    } catch (IllegalArgumentException e) {
+      log.info(
+          "the registry {} is not served through the webrouters: {}", registry, e.getMessage());
+    }
   }
 }

@@ -18,6 +18,7 @@ import dev.lain.daemon.RegistryImages;
 import dev.lain.master.DeploydService;
 import dev.lain.router.NginxDriver;
 import dev.lain.router.Router;
+import dev.lain.router.SystemRoutes;
 import dev.lain.router.render.Listen;
 import dev.lain.router.render.RouterSettings;
 import dev.lain.testkit.BusyboxImage;
@@ -173,6 +174,14 @@ class DeveloperWorkflowTest {
             new NginxDriver(nginx, dir.resolve("router"), settings, "127.0.0.1:" + ports.get(4)),
             InstantSource.system());
     http = ports.get(0);
+    // As laind master does for its --registry: the webrouters serve it at registry.<domain>.
+    SystemRoutes.publish(
+        cluster.store, new SystemRoutes.SystemRoute("registry", List.of(registry.address())));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                LoopbackHttp.status(LoopbackHttp.get(http, "registry.lain.local", "/v2/")) == 200);
 
     Files.writeString(
         app.resolve("lain.yaml"),
@@ -202,6 +211,10 @@ class DeveloperWorkflowTest {
     String v1 = ok("meta").out().strip();
     assertThat(RegistryClient.forRegistry(registry.address()).hasTag("hello", "release-" + v1))
         .isTrue();
+    assertThat(
+            LoopbackHttp.body(LoopbackHttp.get(http, "registry.lain.local", "/v2/hello/tags/list")))
+        .contains("release-" + v1)
+        .contains("meta-" + v1);
     // The nodes must pull what they run from the registry, not find it beside the build.
     docker.client().removeImageCmd(registry.address() + "/hello:release-" + v1).exec();
 

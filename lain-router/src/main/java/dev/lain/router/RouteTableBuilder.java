@@ -38,6 +38,16 @@ public final class RouteTableBuilder {
 
   public static Result build(
       DeploydSnapshot snapshot, ClusterConfig config, Set<String> certificates, Instant now) {
+    return build(snapshot, config, certificates, List.of(), now);
+  }
+
+  /** As above, with the cluster services the routers serve beside the apps. */
+  public static Result build(
+      DeploydSnapshot snapshot,
+      ClusterConfig config,
+      Set<String> certificates,
+      List<SystemRoutes.SystemRoute> system,
+      Instant now) {
     Map<InstanceId, InstanceStatus> statuses = new HashMap<>();
     for (InstanceStatus s : snapshot.instances()) {
       statuses.put(s.id(), s);
@@ -76,6 +86,13 @@ public final class RouteTableBuilder {
           backends(byGroup.getOrDefault(name, List.of()), statuses, snapshot, now);
       for (Mountpoint m : mountpoints) {
         routes.add(new Route(name, m.host(), m.path(), web.httpsOnly(), backends));
+      }
+    }
+    for (SystemRoutes.SystemRoute service : system) {
+      for (Mountpoint m :
+          Mountpoints.effective(service.name(), true, List.of(), config.domains())) {
+        routes.add(
+            new Route(service.upstream(), m.host(), m.path(), false, service.parsedBackends()));
       }
     }
     RouteTable table =

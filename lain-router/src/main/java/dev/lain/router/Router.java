@@ -189,8 +189,9 @@ public final class Router implements AutoCloseable {
     ClusterConfig cluster = clusterConfig.load();
     List<String> problems = new ArrayList<>();
     Map<String, NginxDriver.Pem> pems = usableCertificates(problems);
+    List<SystemRoutes.SystemRoute> system = SystemRoutes.list(store, problems);
     RouteTableBuilder.Result result =
-        RouteTableBuilder.build(snapshot, cluster, pems.keySet(), clock.instant());
+        RouteTableBuilder.build(snapshot, cluster, pems.keySet(), system, clock.instant());
     problems.addAll(result.problems());
     RouteTable table = result.table();
     Served wanted = new Served(withoutRevision(table), pems);

@@ -1,6 +1,7 @@
 package dev.lain.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lain.cluster.config.ClusterConfig;
@@ -637,5 +638,42 @@ class RouteTableBuilderTest {
     assertThat(result.problems()).isEmpty();
     assertThat(result.table())
         .isEqualTo(new RouteTable(5, ClusterDomains.DEFAULT, List.of(), Map.of(), Set.of()));
+  }
+
+  @Test
+  void aSystemServiceIsServedAtItsNameUnderEveryDomainBesideTheApps() {
+    ClusterConfig config = config(Map.of(ConfigKey.EXTRA_DOMAINS, "[\"example.com\"]"));
+    SystemRoutes.SystemRoute registry =
+        new SystemRoutes.SystemRoute("registry", List.of("127.0.0.1:5000", "10.0.0.2:5000"));
+
+    RouteTableBuilder.Result result =
+        RouteTableBuilder.build(only(web(PG, true)), config, Set.of(), List.of(registry), NOW);
+
+    assertThat(result.problems()).isEmpty();
+    List<Route> system =
+        result.table().routes().stream().filter(r -> r.podGroup().equals("lain.registry")).toList();
+    assertThat(system)
+        .extracting(Route::mountpoint)
+        .containsExactlyInAnyOrder("registry.lain.local", "registry.example.com", "registry.lain");
+    assertThat(system.getFirst().backends())
+        .containsExactly(
+            new dev.lain.router.render.Backend("127.0.0.1", 5000),
+            new dev.lain.router.render.Backend("10.0.0.2", 5000));
+    assertThat(result.table().routes()).anyMatch(r -> r.podGroup().equals(PG));
+  }
+
+  @Test
+  void systemServicesOnlyTakeSimpleNamesAndIpv4Backends() {
+    for (String name : List.of("Registry", "a.b", "", "x".repeat(40), "../etc")) {
+      assertThatThrownBy(() -> new SystemRoutes.SystemRoute(name, List.of("127.0.0.1:5000")))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String backend :
+        List.of("localhost:5000", "127.0.0.1", "127.0.0.1:0", "1.2.3.4:99999", "1.2.3.4:5;")) {
+      assertThatThrownBy(() -> new SystemRoutes.SystemRoute("registry", List.of(backend)))
+          .as(backend)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 }
