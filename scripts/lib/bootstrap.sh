@@ -205,7 +205,7 @@ summary() {
 LAIN single-node cluster is up.
   store        $lain_store
   console      http://127.0.0.1:$console_port/api/v1/  (lain CLI phase: local)
-  registry     127.0.0.1:$registry_port
+  registry     127.0.0.1:$registry_port (also registry.$domain through the webrouter)
   webrouter    http :$http_port, https :$https_port (internal); external hosts also on :8080/:8443
   node         $(hostname) ($node_ip)
   logs         $( has_systemd && echo "journalctl -u 'lain-*'" || echo "$lain_logs/" )
@@ -213,6 +213,7 @@ LAIN single-node cluster is up.
 Deploy the example app:
   cd $root/examples/hello && $root/bin/lain reposit local && $root/bin/lain build --push local && $root/bin/lain deploy local
   curl -H 'Host: hello.$domain' http://127.0.0.1:$http_port/
+  $root/bin/lain ps local; $root/bin/lain logs local web
 SUMMARY
 }
 
