@@ -3,10 +3,15 @@ package dev.lain.it;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.master.Master;
 import dev.lain.master.MasterConfig;
+import dev.lain.router.NginxDriver;
+import dev.lain.router.Router;
+import dev.lain.router.render.Listen;
+import dev.lain.router.render.RouterSettings;
 import dev.lain.scheduler.EngineSettings;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import dev.lain.testkit.DockerDaemon;
+import dev.lain.testkit.LoopbackHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +98,34 @@ final class Cluster implements AutoCloseable {
             .start();
     agents.put(n, process);
     return process;
+  }
+
+  /** A webrouter with its own nginx on free loopback ports, following this cluster's store. */
+  record Web(Router router, int http) implements AutoCloseable {
+    @Override
+    public void close() {
+      router.close();
+    }
+  }
+
+  Web startRouter(Path nginx, RouterSettings.Tuning tuning) {
+    List<Integer> ports = LoopbackHttp.freePorts(5);
+    RouterSettings settings =
+        new RouterSettings(
+            new Listen("127.0.0.1", ports.get(0)),
+            new Listen("127.0.0.1", ports.get(1)),
+            new Listen("127.0.0.1", ports.get(2)),
+            new Listen("127.0.0.1", ports.get(3)),
+            "/unused",
+            "off",
+            tuning);
+    Router router =
+        Router.start(
+            store,
+            Router.Config.defaults("it-router"),
+            new NginxDriver(nginx, dir.resolve("router"), settings, "127.0.0.1:" + ports.get(4)),
+            InstantSource.system());
+    return new Web(router, ports.get(0));
   }
 
   /** {@code kill -9} of an agent process. */

@@ -16,10 +16,8 @@ import dev.lain.console.Users;
 import dev.lain.daemon.AgentLogs;
 import dev.lain.daemon.RegistryImages;
 import dev.lain.master.DeploydService;
-import dev.lain.router.NginxDriver;
 import dev.lain.router.Router;
 import dev.lain.router.SystemRoutes;
-import dev.lain.router.render.Listen;
 import dev.lain.router.render.RouterSettings;
 import dev.lain.testkit.BusyboxImage;
 import dev.lain.testkit.DockerDaemon;
@@ -157,23 +155,9 @@ class DeveloperWorkflowTest {
                 new RegistryImages(registry.address()),
                 new AgentLogs(cluster.state, new AgentClient(cluster.store)),
                 InstantSource.system()));
-    List<Integer> ports = LoopbackHttp.freePorts(5);
-    RouterSettings settings =
-        new RouterSettings(
-            new Listen("127.0.0.1", ports.get(0)),
-            new Listen("127.0.0.1", ports.get(1)),
-            new Listen("127.0.0.1", ports.get(2)),
-            new Listen("127.0.0.1", ports.get(3)),
-            "/unused",
-            "off",
-            RouterSettings.Tuning.DEFAULT);
-    router =
-        Router.start(
-            cluster.store,
-            Router.Config.defaults("it-router"),
-            new NginxDriver(nginx, dir.resolve("router"), settings, "127.0.0.1:" + ports.get(4)),
-            InstantSource.system());
-    http = ports.get(0);
+    Cluster.Web web = cluster.startRouter(nginx, RouterSettings.Tuning.DEFAULT);
+    router = web.router();
+    http = web.http();
     // As laind master does for its --registry: the webrouters serve it at registry.<domain>.
     SystemRoutes.publish(
         cluster.store, new SystemRoutes.SystemRoute("registry", List.of(registry.address())));

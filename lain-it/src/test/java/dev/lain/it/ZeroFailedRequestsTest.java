@@ -15,9 +15,7 @@ import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
 import dev.lain.model.deploy.WebSettings;
-import dev.lain.router.NginxDriver;
 import dev.lain.router.Router;
-import dev.lain.router.render.Listen;
 import dev.lain.router.render.RouterSettings;
 import dev.lain.testkit.BusyboxImage;
 import dev.lain.testkit.DockerDaemon;
@@ -26,7 +24,6 @@ import dev.lain.testkit.LoopbackHttp;
 import dev.lain.testkit.RequiredServices;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -113,23 +110,10 @@ class ZeroFailedRequestsTest {
     for (int n = 1; n <= 3; n++) {
       cluster.startAgent(n);
     }
-    List<Integer> ports = LoopbackHttp.freePorts(5);
-    RouterSettings settings =
-        new RouterSettings(
-            new Listen("127.0.0.1", ports.get(0)),
-            new Listen("127.0.0.1", ports.get(1)),
-            new Listen("127.0.0.1", ports.get(2)),
-            new Listen("127.0.0.1", ports.get(3)),
-            "/unused",
-            "off",
-            RouterSettings.Tuning.DEFAULT.withWorkerProcesses(2));
-    router =
-        Router.start(
-            cluster.store,
-            Router.Config.defaults("it-router"),
-            new NginxDriver(nginx, dir.resolve("router"), settings, "127.0.0.1:" + ports.get(4)),
-            InstantSource.system());
-    int http = ports.get(0);
+    Cluster.Web web =
+        cluster.startRouter(nginx, RouterSettings.Tuning.DEFAULT.withWorkerProcesses(2));
+    router = web.router();
+    int http = web.http();
 
     assertThat(cluster.state.createPodGroup(PodGroupRecord.deployed(web(image)))).isTrue();
     await().atMost(Duration.ofSeconds(90)).until(() -> allServing(1));

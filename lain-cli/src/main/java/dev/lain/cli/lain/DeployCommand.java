@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -36,20 +37,7 @@ final class DeployCommand implements Callable<Integer> {
       description = "A version listed by lain appversion (default: the newest).")
   String version;
 
-  @Option(names = "--no-wait", description = "Return once the console accepted the deploy.")
-  boolean noWait;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "How long to wait for the app to become healthy (default: 300).")
-  int timeoutSeconds = 300;
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FORMAT",
-      description = "text or json")
-  AppCommands.Output output = AppCommands.Output.text;
+  @Mixin Wait wait;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -76,7 +64,25 @@ final class DeployCommand implements Callable<Integer> {
             + (target.isEmpty() ? "the newest version" : target)
             + " in "
             + phase);
-    return follow(lain, console, app, target, previous, noWait, timeoutSeconds, output);
+    return follow(lain, console, app, target, previous, wait);
+  }
+
+  /** How deploy and rollback wait for the app. */
+  static final class Wait {
+    @Option(names = "--no-wait", description = "Return once the console accepted the change.")
+    boolean noWait;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        description = "How long to wait for the app to become healthy (default: 300).")
+    int timeoutSeconds = 300;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FORMAT",
+        description = "text or json")
+    AppCommands.Output output = AppCommands.Output.text;
   }
 
   /** The deployed meta_version, or null when the app is not deployed. */
@@ -102,10 +108,11 @@ final class DeployCommand implements Callable<Integer> {
       String app,
       String target,
       String previous,
-      boolean noWait,
-      int timeoutSeconds,
-      AppCommands.Output output)
+      Wait wait)
       throws InterruptedException {
+    boolean noWait = wait.noWait;
+    int timeoutSeconds = wait.timeoutSeconds;
+    AppCommands.Output output = wait.output;
     PrintWriter out = lain.context.out();
     PrintWriter err = lain.context.err();
     if (noWait) {
@@ -210,11 +217,7 @@ final class DeployCommand implements Callable<Integer> {
         paramLabel = "META_VERSION")
     String version;
 
-    @Option(names = "--no-wait", description = "Return once the console accepted the rollback.")
-    boolean noWait;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS")
-    int timeoutSeconds = 300;
+    @Mixin Wait wait;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -229,8 +232,7 @@ final class DeployCommand implements Callable<Integer> {
           AppCommands.unwrap(console.post(AppCommands.appPath(app) + "rollback/", body), "app");
       String target = accepted.path("meta_version").asText(version == null ? "" : version);
       lain.context.err().println("rolling " + app + " back to " + target + " in " + phase);
-      return follow(
-          lain, console, app, target, previous, noWait, timeoutSeconds, AppCommands.Output.text);
+      return follow(lain, console, app, target, previous, wait);
     }
   }
 }
