@@ -1,0 +1,70 @@
+package dev.lain.remote;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a node's agent is to run: {@code laind --store URL agent --node-name NAME --node-ip IP
+ * --ssh-port PORT --data-root DIR -l K=V... EXTRA...}, and the join token its first start redeems.
+ */
+public record AgentLaunch(
+    NodeAddress node,
+    int sshPort,
+    NodeLayout layout,
+    String storeUrl,
+    Map<String, String> labels,
+    List<String> extraArgs,
+    Optional<JoinTokens.JoinToken> token) {
+  public AgentLaunch {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(layout, "layout");
+    Objects.requireNonNull(storeUrl, "storeUrl");
+    labels = Map.copyOf(labels);
+    extraArgs = List.copyOf(extraArgs);
+    Objects.requireNonNull(token, "token");
+  }
+
+  /** The agent's command line (after the launcher). */
+  public List<String> laindArgs() {
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("--store", storeUrl, "agent"));
+    args.addAll(List.of("--node-name", node.name(), "--node-ip", node.ip()));
+    args.addAll(List.of("--ssh-port", Integer.toString(sshPort), "--data-root", layout.dataRoot()));
+    labels.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> args.addAll(List.of("-l", e.getKey() + "=" + e.getValue())));
+    args.addAll(extraArgs);
+    return args;
+  }
+
+  /**
+   * The node-side start script: redeems the join token if one is waiting (first start only), then
+   * becomes the agent. With {@code exec} the agent keeps the script's pid (the pid file stays
+   * true).
+   */
+  public String script() {
+    String prefix = RemoteShell.quote(layout.prefix());
+    String tokenFile = RemoteShell.quote(layout.joinTokenFile());
+    StringBuilder s = new StringBuilder();
+    s.append("#!/bin/sh\n");
+    s.append("# Written by lainctl node add: starts the agent of node ").append(node.name());
+    s.append(".\n# The first start redeems the one-time join token; later starts find none.\n");
+    s.append("set -e\n");
+    s.append("if [ -f ").append(tokenFile).append(" ]; then\n");
+    s.append("  LAIN_JOIN_TOKEN=\"$(cat ").append(tokenFile).append(")\" ").append(prefix);
+    s.append("/scripts/lib/launch dev.lain.remote.RedeemJoinToken --store ");
+    s.append(RemoteShell.quote(storeUrl)).append(" --node-name ");
+    s.append(RemoteShell.quote(node.name())).append("\n");
+    s.append("  rm -f ").append(tokenFile).append("\n");
+    s.append("fi\n");
+    s.append("exec ").append(prefix).append("/bin/laind");
+    for (String arg : laindArgs()) {
+      s.append(' ').append(RemoteShell.quote(arg));
+    }
+    s.append('\n');
+    return s.toString();
+  }
+}
