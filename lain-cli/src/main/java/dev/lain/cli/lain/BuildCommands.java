@@ -58,6 +58,25 @@ final class BuildCommands {
     lain.context.err().println("pushed " + app + " " + version + " to " + registry);
   }
 
+  /** Whether the current commit's release and meta images exist; says what to run if not. */
+  static boolean built(LainCommand lain, LainBuilder builder, BuildRequest request, String phase) {
+    for (Phase needed : List.of(Phase.RELEASE, Phase.META)) {
+      ImageRef image = ImageRef.of(request.spec().appname(), needed, request.version());
+      if (!builder.exists(image)) {
+        lain.context
+            .err()
+            .println(
+                "error: "
+                    + image.reference()
+                    + " is not built: run lain build (or lain build --push "
+                    + phase
+                    + ")");
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Command(
       name = "build",
       description =
@@ -119,6 +138,9 @@ final class BuildCommands {
     public Integer call() {
       BuildRequest request = request(lain);
       try (LainBuilder builder = builder(lain)) {
+        if (!built(lain, builder, request, phase)) {
+          return ExitCode.FAILED;
+        }
         List<ImageRef> tagged =
             builder.tag(request.spec().appname(), request.version(), registry(lain, phase));
         tagged.forEach(image -> lain.context.out().println(image.reference()));
@@ -141,16 +163,7 @@ final class BuildCommands {
       BuildRequest request = request(lain);
       String app = request.spec().appname();
       try (LainBuilder builder = builder(lain)) {
-        ImageRef release = ImageRef.of(app, Phase.RELEASE, request.version());
-        if (!builder.exists(release)) {
-          lain.context
-              .err()
-              .println(
-                  "error: "
-                      + release.reference()
-                      + " is not built: run lain build (or lain build --push "
-                      + phase
-                      + ")");
+        if (!built(lain, builder, request, phase)) {
           return ExitCode.FAILED;
         }
         push(lain, builder, app, request.version(), phase);
