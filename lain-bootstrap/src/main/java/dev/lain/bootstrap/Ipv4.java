@@ -1,0 +1,64 @@
+package dev.lain.bootstrap;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** IPv4 addresses and networks as plain numbers (no lookups, unlike {@code InetAddress}). */
+final class Ipv4 {
+  private static final Pattern DOTTED =
+      Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+
+  private Ipv4() {}
+
+  /** Why {@code raw} is not a dotted IPv4 address, or empty. */
+  static Optional<String> problem(String raw) {
+    if (!DOTTED.matcher(raw).matches()) {
+      return Optional.of("'" + raw + "' must be an IPv4 address like 192.168.77.21");
+    }
+    for (String part : raw.split("\\.")) {
+      if (Integer.parseInt(part) > 255) {
+        return Optional.of("'" + raw + "' has an octet above 255");
+      }
+    }
+    return Optional.empty();
+  }
+
+  static long toLong(String ip) {
+    long value = 0;
+    for (String part : ip.split("\\.")) {
+      value = (value << 8) | Integer.parseInt(part);
+    }
+    return value;
+  }
+
+  static String fromLong(long value) {
+    return ((value >> 24) & 255)
+        + "."
+        + ((value >> 16) & 255)
+        + "."
+        + ((value >> 8) & 255)
+        + "."
+        + (value & 255);
+  }
+
+  static long mask(int prefix) {
+    return prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+  }
+
+  /** The network {@code ip/prefix} lies in, e.g. 10.0.0.5/24 -> 10.0.0.0/24. */
+  static String networkOf(String ip, int prefix) {
+    return fromLong(toLong(ip) & mask(prefix)) + "/" + prefix;
+  }
+
+  /** Whether {@code ip} lies in {@code cidr} (a checked a.b.c.d/n). */
+  static boolean contains(String cidr, String ip) {
+    int slash = cidr.indexOf('/');
+    int prefix = Integer.parseInt(cidr.substring(slash + 1));
+    long network = toLong(cidr.substring(0, slash));
+    return (toLong(ip) & mask(prefix)) == network;
+  }
+
+  static boolean isLoopback(String ip) {
+    return ip.startsWith("127.");
+  }
+}

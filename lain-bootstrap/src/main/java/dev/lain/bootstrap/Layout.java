@@ -1,0 +1,51 @@
+package dev.lain.bootstrap;
+
+/** Where an installed node keeps things; the same paths the bash installer uses. */
+public final class Layout {
+  public static final String STATE = "/var/lib/lain";
+  public static final String ETC = "/etc/lain";
+  public static final String RUN = "/run/lain";
+  public static final String LOGS = "/var/log/lain";
+  public static final String EMBEDDED_STORE = STATE + "/store.db";
+  public static final String ETCD_DATA = STATE + "/etcd";
+  public static final String REGISTRY_DATA = STATE + "/registry";
+  public static final String REGISTRY_CONFIG = ETC + "/registry.yml";
+  public static final String CA_CERT = ETC + "/ssl/ca.crt";
+  public static final String CA_KEY = ETC + "/ssl/ca.key";
+  public static final String DAEMON_JSON = "/etc/docker/daemon.json";
+  public static final String DOCKER_DATA = "/var/lib/docker";
+  public static final String FSTAB = "/etc/fstab";
+  public static final String SYSTEMD_UNITS = "/etc/systemd/system";
+  public static final String SYSTEMD_RUNNING = "/run/systemd/system";
+  public static final String ADMIN_CLI_CONFIG = "/root/.lain/lain.conf.yaml";
+
+  /** The volume group and logical volume made on {@code --docker-device}, as LAIN named them. */
+  public static final String DOCKER_VG = "docker";
+
+  public static final String DOCKER_LV = "data";
+
+  /** What {@code findmnt} reports as the source of /var/lib/docker once the device is prepared. */
+  public static final String DOCKER_LV_MAPPER = "/dev/mapper/docker-data";
+
+  public static final int ETCD_CLIENT_PORT = 2379;
+  public static final int ETCD_PEER_PORT = 2380;
+  public static final int REGISTRY_PORT = 5000;
+  public static final int CONSOLE_PORT = 9000;
+
+  /** Below this a device is refused, as LAIN's docker role did. */
+  public static final long MIN_DEVICE_BYTES = 10L * 1024 * 1024 * 1024;
+
+  private Layout() {}
+
+  public static String unit(String service) {
+    return SYSTEMD_UNITS + "/" + service + ".service";
+  }
+
+  public static String pidFile(String service) {
+    return RUN + "/" + service.replaceFirst("^lain-", "") + ".pid";
+  }
+
+  public static String logFile(String service) {
+    return LOGS + "/" + service.replaceFirst("^lain-", "") + ".log";
+  }
+}

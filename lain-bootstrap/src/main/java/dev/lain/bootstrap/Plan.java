@@ -1,0 +1,629 @@
+package dev.lain.bootstrap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The install as a list of steps: a pure function of the options and the machine. Each step says
+ * what it changes, and a step whose result is already there says so and is skipped, so a second run
+ * changes nothing and never wipes what runs or what is stored.
+ *
+ * <pre>
+ * packages -> docker-storage -> docker-config -> docker -> debian-services -> supervision
+ *   -> store (etcd | embedded) -> registry -> base-image -> cluster-config -> certificates
+ *   -> daemons -> admin-token
+ * </pre>
+ */
+public record Plan(Options options, NodeIdentity node, Supervision supervision, List<Step> steps) {
+  static final List<String> BASE_PACKAGES =
+      List.of("docker.io", "nginx", "busybox-static", "git", "curl", "ca-certificates");
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
+
+  public Plan {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(supervision, "supervision");
+    steps = List.copyOf(steps);
+  }
+
+  /**
+   * The plan for these options on this machine.
+   *
+   * @throws IllegalArgumentException if the node's identity cannot be chosen (preflight reports it
+   *     as a failed check first)
+   */
+  public static Plan of(Options options, Facts facts) {
+    NodeIdentity node =
+        switch (NodeIdentity.resolve(options, facts)) {
+          case NodeIdentity.Resolution.Resolved r -> r.identity();
+          case NodeIdentity.Resolution.Unresolved u ->
+              throw new IllegalArgumentException(String.join("; ", u.problems()));
+        };
+    return new Builder(options, facts, node).build();
+  }
+
+  /** The packages bootstrap wants on the machine for these options. */
+  public static List<String> packages(Options options) {
+    List<String> wanted = new ArrayList<>(BASE_PACKAGES);
+    if (options.registryBootstrap().isEmpty()) {
+      wanted.add(2, "docker-registry");
+    }
+    if (options.mode() == Mode.CLUSTER) {
+      wanted.add("etcd-server");
+      wanted.add("etcd-client");
+    }
+    if (options.dockerDevice().isPresent()) {
+      wanted.add("lvm2");
+      wanted.add("xfsprogs");
+    }
+    return List.copyOf(wanted);
+  }
+
+  public String storeUrl() {
+    return options.storeUrl(node.ip());
+  }
+
+  /** The steps still to do. */
+  public List<Step> toDo() {
+    return steps.stream().filter(Step::toDo).toList();
+  }
+
+  private static final class Builder {
+    private final Options options;
+    private final Facts facts;
+    private final Facts.Installed installed;
+    private final NodeIdentity node;
+    private final Supervision supervision;
+    private final String store;
+    private final List<Step> steps = new ArrayList<>();
+
+    Builder(Options options, Facts facts, NodeIdentity node) {
+      this.options = options;
+      this.facts = facts;
+      this.installed = facts.installed();
+      this.node = node;
+      this.supervision =
+          options.noSystemd() || !facts.systemd() ? Supervision.PID_FILES : Supervision.SYSTEMD;
+      this.store = options.storeUrl(node.ip());
+    }
+
+    Plan build() {
+      packagesStep();
+      boolean storageChanges = dockerStorage();
+      boolean configChanges = dockerConfig();
+      docker(storageChanges || configChanges);
+      debianServices();
+      List<Service> services = services();
+      List<String> changedUnits = supervise(services);
+      storeStep(services, changedUnits);
+      registry(services, changedUnits);
+      baseImage();
+      clusterConfig();
+      certificates();
+      daemons(services, changedUnits);
+      adminToken();
+      return new Plan(options, node, supervision, steps);
+    }
+
+    private void add(String id, String description, Action action, Changes changes, Step.Status s) {
+      steps.add(new Step(id, description, action, changes, s));
+    }
+
+    private void packagesStep() {
+      List<String> missing =
+          Plan.packages(options).stream().filter(p -> !installed.packages().contains(p)).toList();
+      add(
+          "packages",
+          "install the Debian packages bootstrap needs (apt-get, no recommends)",
+          new Action.InstallPackages(missing),
+          Changes.NONE.withPackages(missing),
+          missing.isEmpty()
+              ? Step.done("all installed: " + String.join(" ", Plan.packages(options)))
+              : Step.TO_DO);
+    }
+
+    private boolean dockerStorage() {
+      if (options.dockerDevice().isEmpty()) {
+        return false;
+      }
+      String device = options.dockerDevice().get();
+      Step.Status status =
+          installed.dockerStoragePrepared()
+              ? Step.done(Layout.DOCKER_DATA + " is mounted from " + Layout.DOCKER_LV_MAPPER)
+              : Step.TO_DO;
+      add(
+          "docker-storage",
+          "give "
+              + device
+              + " to Docker: LVM volume "
+              + Layout.DOCKER_VG
+              + "/"
+              + Layout.DOCKER_LV
+              + ", xfs, mounted on "
+              + Layout.DOCKER_DATA
+              + " for overlay2"
+              + (options.force() ? " (existing signatures wiped: --force)" : ""),
+          new Action.PrepareDockerStorage(
+              device,
+              Layout.DOCKER_VG,
+              Layout.DOCKER_LV,
+              "xfs",
+              Layout.DOCKER_DATA,
+              options.force()),
+          Changes.NONE
+              .withDevices(
+                  List.of(
+                      device
+                          + ": LVM physical volume, volume group "
+                          + Layout.DOCKER_VG
+                          + ", logical volume "
+                          + Layout.DOCKER_LV
+                          + " (all of it), xfs"))
+              .withFiles(List.of(Layout.FSTAB, Layout.DOCKER_DATA)),
+          status);
+      return status instanceof Step.Status.ToDo;
+    }
+
+    private boolean dockerConfig() {
+      boolean wanted =
+          options.mode() == Mode.CLUSTER
+              || options.registryMirror().isPresent()
+              || options.dockerDevice().isPresent();
+      if (!wanted) {
+        return false;
+      }
+      Optional<String> existing = installed.file(Layout.DAEMON_JSON);
+      ObjectNode current = existing.flatMap(Plan::parseObject).orElseGet(JSON::createObjectNode);
+      ObjectNode merged = current.deepCopy();
+      ArrayNode insecure = JSON.createArrayNode().add("registry." + options.domain());
+      options.registryMirror().flatMap(Plan::httpHost).ifPresent(insecure::add);
+      merged.set("insecure-registries", insecure);
+      merged.set("labels", JSON.createArrayNode().add("group=default"));
+      options
+          .registryMirror()
+          .ifPresent(m -> merged.set("registry-mirrors", JSON.createArrayNode().add(m)));
+      if (options.dockerDevice().isPresent()) {
+        merged.put("storage-driver", "overlay2");
+      }
+      String content = render(merged);
+      boolean same = existing.isPresent() && merged.equals(current);
+      List<String> keys = new ArrayList<>();
+      merged.fieldNames().forEachRemaining(keys::add);
+      add(
+          "docker-config",
+          "write "
+              + Layout.DAEMON_JSON
+              + " ("
+              + String.join(", ", keys)
+              + (existing.isPresent() ? "; other keys kept" : "")
+              + ")",
+          new Action.WriteFile(Layout.DAEMON_JSON, content),
+          Changes.NONE.withFiles(List.of(Layout.DAEMON_JSON)),
+          same ? Step.done(Layout.DAEMON_JSON + " already says so") : Step.TO_DO);
+      return !same;
+    }
+
+    private void docker(boolean configChanged) {
+      String service = supervision == Supervision.SYSTEMD ? "docker" : "lain-dockerd";
+      if (installed.dockerRunning() && !configChanged) {
+        add(
+            "docker",
+            "start dockerd",
+            new Action.StartDocker(false, supervision),
+            Changes.NONE,
+            Step.done("dockerd runs"));
+        return;
+      }
+      boolean restart = installed.dockerRunning();
+      add(
+          "docker",
+          restart
+              ? "restart dockerd to apply its new configuration (containers stop and start again)"
+              : "start dockerd"
+                  + (supervision == Supervision.SYSTEMD
+                      ? " (systemd unit docker, enabled)"
+                      : " (pid file " + Layout.pidFile(service) + ")"),
+          new Action.StartDocker(restart, supervision),
+          Changes.NONE
+              .withServices(List.of(service))
+              .withFiles(
+                  supervision == Supervision.SYSTEMD
+                      ? List.of()
+                      : List.of(Layout.pidFile(service), Layout.logFile(service))),
+          Step.TO_DO);
+    }
+
+    private void debianServices() {
+      List<String> running =
+          List.of("nginx", "docker-registry").stream().filter(installed::runs).toList();
+      add(
+          "debian-services",
+          "stop Debian's nginx and docker-registry services (the webrouter and the cluster"
+              + " registry use their ports)",
+          new Action.StopServices(running),
+          Changes.NONE.withServices(running),
+          running.isEmpty() ? Step.done("neither runs") : Step.TO_DO);
+    }
+
+    private List<Service> services() {
+      List<Service> services = new ArrayList<>();
+      if (options.mode() == Mode.CLUSTER) {
+        String peer = "http://" + node.ip() + ":" + Layout.ETCD_PEER_PORT;
+        services.add(
+            new Service(
+                "lain-etcd",
+                List.of(
+                    "/usr/bin/etcd",
+                    "--name",
+                    node.name(),
+                    "--data-dir",
+                    Layout.ETCD_DATA,
+                    "--listen-client-urls",
+                    "http://127.0.0.1:"
+                        + Layout.ETCD_CLIENT_PORT
+                        + ",http://"
+                        + node.ip()
+                        + ":"
+                        + Layout.ETCD_CLIENT_PORT,
+                    "--advertise-client-urls",
+                    "http://" + node.ip() + ":" + Layout.ETCD_CLIENT_PORT,
+                    "--listen-peer-urls",
+                    peer,
+                    "--initial-advertise-peer-urls",
+                    peer,
+                    "--initial-cluster",
+                    node.name() + "=" + peer,
+                    "--initial-cluster-state",
+                    "new")));
+      }
+      services.add(
+          new Service(
+              "lain-registry",
+              options
+                  .registryBootstrap()
+                  .map(
+                      r ->
+                          List.of(
+                              "/usr/bin/docker",
+                              "run",
+                              "--rm",
+                              "--name",
+                              "lain-registry",
+                              "-p",
+                              Layout.REGISTRY_PORT + ":" + Layout.REGISTRY_PORT,
+                              "-v",
+                              Layout.REGISTRY_DATA + ":" + Layout.REGISTRY_DATA,
+                              "-v",
+                              Layout.REGISTRY_CONFIG + ":" + Layout.REGISTRY_CONFIG + ":ro",
+                              r + "/registry:2",
+                              "serve",
+                              Layout.REGISTRY_CONFIG))
+                  .orElse(List.of("/usr/bin/docker-registry", "serve", Layout.REGISTRY_CONFIG))));
+      String registry = "127.0.0.1:" + Layout.REGISTRY_PORT;
+      String console = "0.0.0.0:" + Layout.CONSOLE_PORT;
+      if (options.mode() == Mode.SINGLE_NODE) {
+        services.add(
+            new Service(
+                "lain-node",
+                List.of(
+                    options.laind(),
+                    "all",
+                    "--store",
+                    store,
+                    "--node-ip",
+                    node.ip(),
+                    "--console",
+                    console,
+                    "--registry",
+                    registry)));
+      } else {
+        services.add(
+            new Service(
+                "lain-master",
+                List.of(
+                    options.laind(),
+                    "master",
+                    "--store",
+                    store,
+                    "--console",
+                    console,
+                    "--registry",
+                    registry)));
+        services.add(
+            new Service(
+                "lain-agent",
+                List.of(
+                    options.laind(),
+                    "agent",
+                    "--store",
+                    store,
+                    "--node-ip",
+                    node.ip(),
+                    "--node-name",
+                    node.name())));
+      }
+      services.add(
+          new Service(
+              "lain-router",
+              List.of(
+                  options.laind(),
+                  "router",
+                  "--store",
+                  store,
+                  "--internal-http",
+                  "0.0.0.0:" + options.httpPort(),
+                  "--internal-https",
+                  "0.0.0.0:" + options.httpsPort())));
+      return services;
+    }
+
+    /** Returns the services whose unit changes (a running one is restarted later). */
+    private List<String> supervise(List<Service> services) {
+      List<String> names = services.stream().map(Service::name).toList();
+      if (supervision == Supervision.PID_FILES) {
+        List<String> files = new ArrayList<>();
+        for (String name : names) {
+          files.add(Layout.pidFile(name));
+          files.add(Layout.logFile(name));
+        }
+        add(
+            "supervision",
+            "supervise "
+                + String.join(", ", names)
+                + " with pid files in "
+                + Layout.RUN
+                + " and logs in "
+                + Layout.LOGS
+                + (options.noSystemd() ? " (--no-systemd)" : " (no systemd here)"),
+            new Action.Supervise(supervision, services),
+            Changes.NONE.withFiles(files),
+            names.stream().allMatch(installed::runs)
+                ? Step.done("every service runs behind its pid file")
+                : Step.TO_DO);
+        return List.of();
+      }
+      List<String> changed =
+          services.stream()
+              .filter(s -> !installed.file(Layout.unit(s.name())).equals(Optional.of(s.unit())))
+              .map(Service::name)
+              .toList();
+      add(
+          "supervision",
+          "write the systemd units " + String.join(", ", names) + " (enabled, restart always)",
+          new Action.Supervise(supervision, services),
+          Changes.NONE.withFiles(changed.stream().map(Layout::unit).toList()),
+          changed.isEmpty() ? Step.done("every unit is in place") : Step.TO_DO);
+      return changed;
+    }
+
+    private void storeStep(List<Service> services, List<String> changedUnits) {
+      if (options.mode() == Mode.SINGLE_NODE) {
+        add(
+            "store",
+            "use the embedded store " + Layout.EMBEDDED_STORE + " (laind creates it)",
+            new Action.UseEmbeddedStore(Layout.EMBEDDED_STORE),
+            Changes.NONE.withFiles(List.of(Layout.EMBEDDED_STORE)),
+            installed.store().isPresent()
+                ? Step.done(Layout.EMBEDDED_STORE + " exists: kept")
+                : Step.TO_DO);
+        return;
+      }
+      start(
+          "store",
+          "start etcd (one member, "
+              + node.name()
+              + ", client "
+              + store
+              + ", data "
+              + Layout.ETCD_DATA
+              + ")",
+          service(services, "lain-etcd"),
+          changedUnits,
+          List.of(),
+          List.of(Layout.ETCD_DATA));
+    }
+
+    private void registry(List<Service> services, List<String> changedUnits) {
+      String config =
+          "version: 0.1\n"
+              + "log:\n"
+              + "  fields:\n"
+              + "    service: lain-registry\n"
+              + "storage:\n"
+              + "  filesystem:\n"
+              + "    rootdirectory: "
+              + Layout.REGISTRY_DATA
+              + "\n"
+              + "  delete:\n"
+              + "    enabled: true\n"
+              + "http:\n"
+              + "  addr: :"
+              + Layout.REGISTRY_PORT
+              + "\n";
+      boolean configSame = installed.file(Layout.REGISTRY_CONFIG).equals(Optional.of(config));
+      List<String> restart = new ArrayList<>(changedUnits);
+      if (!configSame) {
+        restart.add("lain-registry");
+      }
+      start(
+          "registry",
+          "start the cluster registry on :"
+              + Layout.REGISTRY_PORT
+              + options
+                  .registryBootstrap()
+                  .map(r -> " from the image " + r + "/registry:2")
+                  .orElse(" (Debian's docker-registry)")
+              + ", data in "
+              + Layout.REGISTRY_DATA,
+          service(services, "lain-registry"),
+          restart,
+          configSame ? List.of() : List.of(new Action.WriteFile(Layout.REGISTRY_CONFIG, config)),
+          configSame
+              ? List.of(Layout.REGISTRY_DATA)
+              : List.of(Layout.REGISTRY_CONFIG, Layout.REGISTRY_DATA));
+    }
+
+    private void start(
+        String id,
+        String description,
+        Service service,
+        List<String> changedUnits,
+        List<Action.WriteFile> files,
+        List<String> paths) {
+      boolean runs = installed.runs(service.name());
+      boolean restart = runs && changedUnits.contains(service.name());
+      add(
+          id,
+          restart ? description + "; restart it: its configuration changed" : description,
+          new Action.StartServices(
+              List.of(service), restart ? List.of(service.name()) : List.of(), files),
+          Changes.NONE.withServices(List.of(service.name())).withFiles(paths),
+          runs && !restart ? Step.done(service.name() + " runs") : Step.TO_DO);
+    }
+
+    private void baseImage() {
+      add(
+          "base-image",
+          "build the base image lain/busybox:latest from Debian's busybox-static",
+          new Action.BuildBaseImage("lain/busybox:latest"),
+          Changes.NONE,
+          installed.baseImage() ? Step.done("lain/busybox:latest is present") : Step.TO_DO);
+    }
+
+    private void clusterConfig() {
+      Map<String, String> wanted = new LinkedHashMap<>();
+      wanted.put("domain", options.domain());
+      node.network().ifPresent(n -> wanted.put("node_network", n));
+      options.registryMirror().ifPresent(m -> wanted.put("registry_mirror", m));
+      options.registryBootstrap().ifPresent(r -> wanted.put("registry_bootstrap", r));
+      Map<String, String> stored =
+          installed.store().map(Facts.StoreContents::config).orElse(Map.of());
+      List<Action.StoreWrite> writes = new ArrayList<>();
+      wanted.forEach(
+          (key, value) -> {
+            if (!value.equals(stored.get(key))) {
+              writes.add(new Action.StoreWrite("/lain/config/" + key, value));
+            }
+          });
+      add(
+          "cluster-config",
+          "write the cluster configuration: "
+              + String.join(
+                  ", ",
+                  wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()),
+          new Action.WriteStore(store, writes),
+          Changes.NONE.withStoreKeys(writes.stream().map(Action.StoreWrite::key).toList()),
+          writes.isEmpty() ? Step.done("the store holds these values") : Step.TO_DO);
+    }
+
+    private void certificates() {
+      if (options.mode() == Mode.SINGLE_NODE) {
+        return;
+      }
+      List<String> hosts = List.of("*." + options.domain(), "*.lain");
+      ObjectNode ssl = JSON.createObjectNode();
+      hosts.forEach(h -> ssl.put(h, "web"));
+      boolean present = installed.store().map(s -> s.certificates().contains("web")).orElse(false);
+      add(
+          "certificates",
+          "create a self-signed CA and the certificate 'web' for "
+              + String.join(" and ", hosts)
+              + " (the webrouter's TLS, as LAIN did)",
+          new Action.CreateCertificates(
+              store, "web", hosts, Layout.CA_CERT, Layout.CA_KEY, ssl.toString()),
+          Changes.NONE
+              .withFiles(List.of(Layout.CA_CERT, Layout.CA_KEY))
+              .withStoreKeys(List.of("/lain/webrouter/certs/web", "/lain/config/ssl")),
+          present ? Step.done("the certificate 'web' is stored") : Step.TO_DO);
+    }
+
+    private void daemons(List<Service> services, List<String> changedUnits) {
+      List<Service> daemons =
+          services.stream()
+              .filter(s -> !s.name().equals("lain-etcd") && !s.name().equals("lain-registry"))
+              .toList();
+      List<String> names = daemons.stream().map(Service::name).toList();
+      List<String> restart =
+          names.stream().filter(n -> installed.runs(n) && changedUnits.contains(n)).toList();
+      boolean allRun = names.stream().allMatch(installed::runs);
+      String nodeKey = "/lain/nodes/nodes/" + node.name() + ":" + node.ip() + ":22";
+      add(
+          "daemons",
+          "start laind: "
+              + String.join(", ", names)
+              + " (console on :"
+              + Layout.CONSOLE_PORT
+              + ", webrouter on :"
+              + options.httpPort()
+              + "/:"
+              + options.httpsPort()
+              + ")"
+              + (restart.isEmpty()
+                  ? ""
+                  : "; restart " + String.join(", ", restart) + ": unit changed"),
+          new Action.StartServices(daemons, restart, List.of()),
+          Changes.NONE.withServices(names).withStoreKeys(List.of(nodeKey)),
+          allRun && restart.isEmpty() ? Step.done("all run") : Step.TO_DO);
+    }
+
+    private void adminToken() {
+      boolean present = installed.store().map(Facts.StoreContents::adminUser).orElse(false);
+      add(
+          "admin-token",
+          "create the cluster admin 'admin' and log the lain CLI in (phase local)",
+          new Action.CreateAdminToken(store, "admin", Layout.ADMIN_CLI_CONFIG),
+          Changes.NONE
+              .withStoreKeys(List.of("/lain/console/users/admin"))
+              .withFiles(List.of(Layout.ADMIN_CLI_CONFIG)),
+          present ? Step.done("the admin user exists") : Step.TO_DO);
+    }
+
+    private static Service service(List<Service> services, String name) {
+      return services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+  }
+
+  private static Optional<ObjectNode> parseObject(String text) {
+    try {
+      JsonNode node = JSON.readTree(text);
+      return node instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
+    } catch (JsonProcessingException e) {
+      // A broken daemon.json is replaced: dockerd would not start with it anyway.
+      return Optional.empty();
+    }
+  }
+
+  private static String render(ObjectNode node) {
+    try {
+      return JSON.writeValueAsString(JSON.treeToValue(node, Object.class)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render daemon.json", e);
+    }
+  }
+
+  /** The host of an http:// mirror, which dockerd must be told is insecure. */
+  private static Optional<String> httpHost(String url) {
+    URI uri = URI.create(url);
+    if (!"http".equalsIgnoreCase(uri.getScheme())) {
+      return Optional.empty();
+    }
+    return Optional.of(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort());
+  }
+}
