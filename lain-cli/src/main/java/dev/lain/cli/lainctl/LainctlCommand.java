@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
       SslCommand.class,
       RouterCommand.class,
       UserCommand.class,
+      NodeCommand.class,
+      ClusterCommand.class,
       LainctlVersionCommand.class
     })
 public final class LainctlCommand implements Callable<Integer> {
