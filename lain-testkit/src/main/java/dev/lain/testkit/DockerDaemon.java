@@ -90,34 +90,56 @@ public final class DockerDaemon implements AutoCloseable {
   private final Path dir;
   private final String bridge;
   private final String subnet;
+  private final Path dataRoot;
+  private final String config;
   private Process process;
   private DockerClient client;
   private boolean closed;
 
-  private DockerDaemon(Path dockerd, Path ip, Path dir, String bridge, String subnet) {
+  private DockerDaemon(
+      Path dockerd,
+      Path ip,
+      Path dir,
+      String bridge,
+      String subnet,
+      Optional<Path> dataRoot,
+      String config) {
     this.dockerd = dockerd;
     this.ip = ip;
     this.dir = dir;
     this.bridge = bridge;
     this.subnet = subnet;
+    this.dataRoot = dataRoot.orElse(dir.resolve("data"));
+    this.config = config;
   }
 
   /** The dockerd shared by this JVM, started on first use and stopped when the JVM exits. */
   public static synchronized DockerDaemon shared() {
     if (shared == null || shared.closed) {
-      shared = launch();
+      shared = launch(Optional.empty(), "{}\n");
     }
     return shared;
   }
 
   /** A new dockerd of the caller's own, which the caller closes. */
   public static DockerDaemon startPrivate() {
-    return launch();
+    return launch(Optional.empty(), "{}\n");
+  }
+
+  /**
+   * A new dockerd of the caller's own on {@code dataRoot} (which the caller owns: it is neither
+   * created nor deleted here) with {@code daemonJson} as its config file, for tests of what LAIN
+   * writes there. The config must not set what this class passes as flags ({@code data-root},
+   * {@code hosts}, {@code exec-root}, {@code pidfile}, {@code bridge}, {@code cgroup-parent},
+   * {@code iptables}, ...): dockerd refuses a directive given both ways.
+   */
+  public static DockerDaemon startPrivate(Path dataRoot, String daemonJson) {
+    return launch(Optional.of(dataRoot), daemonJson);
   }
 
   // "try": the file lock is held for the block's duration and never referenced.
   @SuppressWarnings("try")
-  private static DockerDaemon launch() {
+  private static DockerDaemon launch(Optional<Path> dataRoot, String config) {
     Path dockerd = requireEverything();
     Path ip = RequiredServices.require("ip", "apt-get install iproute2");
     Path base = baseDirectory();
@@ -135,7 +157,7 @@ public final class DockerDaemon implements AutoCloseable {
       String bridge = "lain-d-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
       String subnet = freeSubnet(ip);
       Files.writeString(dir.resolve("bridge"), bridge);
-      daemon = new DockerDaemon(dockerd, ip, dir, bridge, subnet);
+      daemon = new DockerDaemon(dockerd, ip, dir, bridge, subnet, dataRoot, config);
       LIVE.add(daemon);
       try {
         run(ip.toString(), "link", "add", "name", bridge, "type", "bridge");
@@ -197,7 +219,7 @@ public final class DockerDaemon implements AutoCloseable {
       return;
     }
     try {
-      Files.writeString(dir.resolve("daemon.json"), "{}\n");
+      Files.writeString(dir.resolve("daemon.json"), config);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve("daemon.json"), e);
     }
@@ -205,10 +227,11 @@ public final class DockerDaemon implements AutoCloseable {
         new ProcessBuilder(
             dockerd.toString(),
             "--host=" + socketUri(),
-            "--data-root=" + dir.resolve("data"),
+            "--data-root=" + dataRoot,
             "--exec-root=" + dir.resolve("exec"),
             "--pidfile=" + dir.resolve("docker.pid"),
-            // Our own (empty) config: the host's /etc/docker/daemon.json must not apply.
+            // Our own config (empty unless given): the host's /etc/docker/daemon.json must not
+            // apply.
             "--config-file=" + dir.resolve("daemon.json"),
             "--bridge=" + bridge,
             // Containers' cgroups under a parent of this daemon's own, removed on close.
