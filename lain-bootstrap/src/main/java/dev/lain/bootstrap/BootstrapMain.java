@@ -29,16 +29,17 @@ public final class BootstrapMain {
   private BootstrapMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, MachineProbe::of));
+    System.exit(run(args, System.out, System.err, o -> MachineProbe.of(o).probe(o)));
   }
 
   /**
    * Runs bootstrap's deciding half.
    *
-   * @param probes the probe to use for the parsed options (the real machine in {@link #main})
+   * @param probe finds the machine's facts for the parsed options ({@link MachineProbe} in {@link
+   *     #main}; fixed facts in tests)
    */
   public static int run(
-      String[] args, PrintStream out, PrintStream err, Function<Options, MachineProbe> probes) {
+      String[] args, PrintStream out, PrintStream err, Function<Options, Facts> probe) {
     Options options;
     switch (Options.parse(args)) {
       case Options.Parsed.HelpRequested help -> {
@@ -54,7 +55,7 @@ public final class BootstrapMain {
       }
       case Options.Parsed.Valid valid -> options = valid.options();
     }
-    Facts facts = probes.apply(options).probe(options);
+    Facts facts = probe.apply(options);
     List<Check> checks = Preflight.check(facts, options);
     out.print(Reports.checks(checks));
     boolean failed = Preflight.failed(checks);

@@ -213,6 +213,22 @@ public record Facts(
           Set.of(), Set.of(), false, false, Map.of(), Optional.empty(), Optional.empty());
     }
 
+    public Installed withStore(StoreContents value) {
+      return new Installed(
+          packages,
+          runningServices,
+          dockerRunning,
+          baseImage,
+          files,
+          dockerDataSource,
+          Optional.of(value));
+    }
+
+    public Installed withRunning(Set<String> value) {
+      return new Installed(
+          packages, value, dockerRunning, baseImage, files, dockerDataSource, store);
+    }
+
     public Optional<String> file(String path) {
       return Optional.ofNullable(files.get(path));
     }

@@ -540,7 +540,13 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       List<String> hosts = List.of("*." + options.domain(), "*.lain");
       ObjectNode ssl = JSON.createObjectNode();
       hosts.forEach(h -> ssl.put(h, "web"));
-      boolean present = installed.store().map(s -> s.certificates().contains("web")).orElse(false);
+      // A changed domain needs a new certificate: the stored one names the old hosts.
+      boolean present =
+          installed
+              .store()
+              .filter(s -> s.certificates().contains("web"))
+              .filter(s -> ssl.toString().equals(s.config().get("ssl")))
+              .isPresent();
       add(
           "certificates",
           "create a self-signed CA and the certificate 'web' for "

@@ -1,0 +1,111 @@
+package dev.lain.bootstrap;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Machines written by hand: a fresh Debian 12 node, and the same node after a bootstrap ran. */
+final class Fixtures {
+  static final long GIB = 1024L * 1024 * 1024;
+
+  private Fixtures() {}
+
+  /** A fresh Debian machine run by systemd, with eth0 192.168.77.21/24 as its default route. */
+  static Facts freshDebian() {
+    return new Facts(
+        0,
+        true,
+        "6.1.0-18-amd64",
+        Set.of("curl", "apt-get", "dpkg", "systemctl", "ip", "lsblk", "blkid", "findmnt"),
+        "node1",
+        List.of(
+            new Facts.HostAddress("lo", "127.0.0.1", 8),
+            new Facts.HostAddress("eth0", "192.168.77.21", 24)),
+        Optional.of("eth0"),
+        Optional.empty(),
+        Facts.Installed.nothing());
+  }
+
+  /** An empty 100 GiB disk. */
+  static Facts.Device emptyDisk(String path) {
+    return new Facts.Device(path, true, true, 100 * GIB, List.of(), List.of());
+  }
+
+  /** The machine as it is once every step of {@code plan} was carried out. */
+  static Facts afterRun(Facts before, Plan plan) {
+    Set<String> running = new HashSet<>();
+    Map<String, String> files = new HashMap<>();
+    Map<String, String> config = new HashMap<>();
+    Set<String> certificates = new HashSet<>();
+    Optional<String> dockerData = Optional.empty();
+    Optional<Facts.Device> device = before.device();
+    running.add(plan.supervision() == Supervision.SYSTEMD ? "docker" : "lain-dockerd");
+    for (Step step : plan.steps()) {
+      switch (step.action()) {
+        case Action.Supervise supervise -> {
+          for (Service service : supervise.services()) {
+            running.add(service.name());
+            if (supervise.supervision() == Supervision.SYSTEMD) {
+              files.put(Layout.unit(service.name()), service.unit());
+            }
+          }
+        }
+        case Action.WriteFile write -> files.put(write.path(), write.content());
+        case Action.StartServices start ->
+            start.files().forEach(f -> files.put(f.path(), f.content()));
+        case Action.PrepareDockerStorage storage -> {
+          dockerData = Optional.of(Layout.DOCKER_LV_MAPPER);
+          device =
+              Optional.of(
+                  new Facts.Device(
+                      storage.device(),
+                      true,
+                      true,
+                      before.device().map(Facts.Device::sizeBytes).orElse(100 * GIB),
+                      List.of(Layout.DOCKER_DATA),
+                      List.of("LVM2_member")));
+        }
+        case Action.WriteStore write ->
+            write
+                .writes()
+                .forEach(w -> config.put(w.key().substring("/lain/config/".length()), w.value()));
+        case Action.CreateCertificates certs -> {
+          certificates.add(certs.name());
+          config.put("ssl", certs.ssl());
+        }
+        case Action.InstallPackages p -> {}
+        case Action.StartDocker d -> {}
+        case Action.StopServices s -> {}
+        case Action.UseEmbeddedStore s -> {}
+        case Action.BuildBaseImage b -> {}
+        case Action.CreateAdminToken a -> {}
+      }
+    }
+    NodeIdentity node = plan.node();
+    Facts.StoreContents store =
+        new Facts.StoreContents(
+            config, List.of(node.name() + ":" + node.ip() + ":22"), certificates, true);
+    Facts.Installed installed =
+        new Facts.Installed(
+            Set.copyOf(Plan.packages(plan.options())),
+            running,
+            true,
+            true,
+            files,
+            dockerData,
+            Optional.of(store));
+    return before.withInstalled(installed).withDevice(device);
+  }
+
+  static Options options(String... args) {
+    return switch (Options.parse(args)) {
+      case Options.Parsed.Valid valid -> valid.options();
+      case Options.Parsed.Invalid invalid ->
+          throw new AssertionError("invalid test flags: " + invalid.problems());
+      case Options.Parsed.HelpRequested help -> throw new AssertionError("help");
+    };
+  }
+}
