@@ -36,8 +36,8 @@ class FlagValidationTest {
         Arguments.of(
             List.of("-n", "Node_1"), "-n/--node-name: 'Node_1' must be one lower-case DNS label"),
         Arguments.of(
-            List.of("--node-name=-node"),
-            "-n/--node-name: '-node' must be one lower-case DNS label"),
+            List.of("--node-name", "node-"),
+            "-n/--node-name: 'node-' must be one lower-case DNS label"),
         Arguments.of(
             List.of("--node-name", ""), "-n/--node-name: '' must be one lower-case DNS label"),
         Arguments.of(List.of("--domain", "lain"), "--domain: domain 'lain' is reserved"),
