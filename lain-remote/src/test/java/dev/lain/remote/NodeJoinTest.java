@@ -1,0 +1,438 @@
+package dev.lain.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.lain.cluster.state.DeploydKeys;
+import dev.lain.cluster.state.DeploydState;
+import dev.lain.master.Engine;
+import dev.lain.model.deploy.ContainerSpec;
+import dev.lain.model.deploy.HealthCheck;
+import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.NodeConstraint;
+import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.deploy.PodGroupSpec;
+import dev.lain.model.deploy.Resources;
+import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.deploy.RunState;
+import dev.lain.runtime.FakeRuntime;
+import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Store;
+import dev.lain.store.Stores;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code node add} and {@code node remove} over SSH against a sandboxed MINA SSHD on loopback. The
+ * agents here run in the test's JVM on the fake runtime (instances are placed by a real engine);
+ * {@link NodeJoinProcessTest} runs a real {@code laind agent} process through SSH.
+ */
+class NodeJoinTest {
+  @TempDir Path dir;
+  private Store store;
+  private FakeRuntime runtime;
+  private InProcessAgentStarter agents;
+  private SandboxSshd sshd;
+  private SshConnector ssh;
+  private final List<String> progress = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    store = Stores.open("embedded:" + dir.resolve("store.db"));
+    runtime = FakeRuntime.onSystemClock();
+    runtime.addImage("hello:v1");
+    agents = new InProcessAgentStarter(store, runtime, dir.resolve("data"), true);
+    sshd = new SandboxSshd(dir.resolve("node"), Optional.of("s3cret"));
+    ssh =
+        new SshConnector(
+            ClusterKey.loadOrCreate(dir.resolve("keys/id_ecdsa")), "root", Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    agents.closeAll();
+    ssh.close();
+    sshd.close();
+    runtime.close();
+    store.close();
+  }
+
+  private void authorizeClusterKey() throws IOException {
+    Files.createDirectories(sshd.authorizedKeys().getParent());
+    Files.writeString(sshd.authorizedKeys(), ssh.key().authorizedKeysLine() + "\n");
+  }
+
+  private Distribution distribution() throws IOException {
+    Path root = dir.resolve("dist");
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("scripts/lib"));
+    Files.writeString(root.resolve("bin/laind"), "#!/bin/sh\necho laind\n");
+    root.resolve("bin/laind").toFile().setExecutable(true);
+    // The preflight sources java.sh: the real one, so that it finds this machine's JDK.
+    Files.copy(Path.of("../scripts/lib/java.sh"), root.resolve("scripts/lib/java.sh"));
+    Path jar = root.resolve("lain.jar");
+    Files.writeString(jar, "not really a jar");
+    return Distribution.of(root, jar);
+  }
+
+  private NodeJoin join(AgentStarter starter, NodeJoin.PasswordSource passwords)
+      throws IOException {
+    Function<String, Function<RemoteShell, AgentStarter>> starters = mode -> shell -> starter;
+    return new NodeJoin(
+        store,
+        ssh,
+        distribution(),
+        RemoteStep.DockerDeviceSteps.NOT_WIRED,
+        starters,
+        passwords,
+        progress::add,
+        InstantSource.system(),
+        NodeJoin.Sleeper.SYSTEM);
+  }
+
+  private NodeJoin.Request request(List<String> nodes, Optional<String> device, Duration timeout) {
+    Path prefix = sshd.sandbox.resolve("opt/lain");
+    return new NodeJoin.Request(
+        nodes.stream().map(NodeAddress::parse).toList(),
+        sshd.port(),
+        "root",
+        new NodeLayout(
+            prefix.toString(),
+            sshd.sandbox.resolve("run").toString(),
+            sshd.sandbox.resolve("log").toString(),
+            sshd.sandbox.resolve("data").toString(),
+            sshd.sandbox.resolve("units").toString()),
+        Map.of("group", "default"),
+        device,
+        "embedded:" + dir.resolve("store.db"),
+        "pid-file",
+        List.of(),
+        false,
+        timeout,
+        Duration.ofSeconds(60));
+  }
+
+  private void assertNothingLeftOf(String node) {
+    assertThat(new DeploydState(store).nodes()).doesNotContainKey(node);
+    assertThat(store.get(DeploydKeys.heartbeat(node))).isEmpty();
+    assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty();
+    assertThat(NodeInstall.load(store, node)).isEmpty();
+  }
+
+  @Test
+  void joinsANodeThatThenReceivesAnInstance() throws Exception {
+    authorizeClusterKey();
+    List<NodeInfo> joined =
+        join(agents, NodeJoin.PasswordSource.NONE)
+            .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+
+    assertThat(joined).extracting(NodeInfo::key).containsExactly("node2:127.0.0.1:" + sshd.port());
+    assertThat(sshd.sandbox.resolve("opt/lain/lain-dist/target/lain.jar")).exists();
+    assertThat(sshd.sandbox.resolve("opt/lain/bin/laind")).isExecutable();
+    assertThat(sshd.sandbox.resolve("opt/lain/etc/lain-node-agent")).doesNotExist(); // in-process
+    assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty(); // redeemed
+    assertThat(NodeInstall.load(store, "node2"))
+        .get()
+        .extracting(NodeInstall::agentMode)
+        .isEqualTo("in-process");
+    assertThat(progress).anyMatch(l -> l.contains("preflight: kernel"));
+    assertThat(progress).anyMatch(l -> l.contains("joined as node2:127.0.0.1:"));
+
+    Engine engine = startEngine();
+    try {
+      new DeploydState(store).createPodGroup(PodGroupRecord.deployed(web(1)));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> running().stream().anyMatch(s -> s.node().equals("node2")));
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void aSecondRunSkipsTheFilesTheNodeHasAlready() throws Exception {
+    authorizeClusterKey();
+    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
+    join.add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    ClusterNodes.unregister(store, "node2");
+    agents.closeAll();
+    progress.clear();
+    join.add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    assertThat(progress).anyMatch(l -> l.contains("0 of 3 files copied"));
+  }
+
+  @Test
+  void aPasswordGivenOnceInstallsTheClusterKey() throws Exception {
+    List<NodeAddress> asked = new ArrayList<>();
+    NodeJoin join =
+        join(
+            agents,
+            node -> {
+              asked.add(node);
+              return Optional.of("s3cret".toCharArray());
+            });
+    join.add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    assertThat(asked).hasSize(1);
+    assertThat(Files.readString(sshd.authorizedKeys())).contains(ssh.key().authorizedKeysLine());
+    assertThat(String.join("\n", progress)).doesNotContain("s3cret");
+    // From now on the key is enough.
+    try (RemoteShell shell = ssh.connect(new NodeAddress("node2", "127.0.0.1"), sshd.port())) {
+      assertThat(shell.exec("echo hi").out()).isEqualTo("hi\n");
+    }
+  }
+
+  @Test
+  void aRefusedKeyWithoutPasswordFailsAtConnectAndSaysHowToInstallTheKey() throws Exception {
+    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5))))
+        .isInstanceOf(RemoteException.class)
+        .hasMessageContaining("node add node2:127.0.0.1 failed at step 'connect'")
+        .hasMessageContaining("ssh-copy-id")
+        .extracting(e -> ((RemoteException) e).code())
+        .isEqualTo(RemoteException.Code.AUTH_REFUSED);
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void aWrongPasswordIsRefusedToo() throws Exception {
+    NodeJoin join = join(agents, node -> Optional.of("wrong".toCharArray()));
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5))))
+        .hasMessageContaining("failed at step 'connect'")
+        .hasMessageContaining("with the password")
+        .hasMessageNotContaining("wrong");
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void anUnreachablePortFailsAtConnect() throws Exception {
+    authorizeClusterKey();
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    NodeJoin.Request base =
+        request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5));
+    NodeJoin.Request request =
+        new NodeJoin.Request(
+            base.nodes(),
+            closed,
+            base.sshUser(),
+            base.layout(),
+            base.labels(),
+            base.dockerDevice(),
+            base.nodeStoreUrl(),
+            base.agentMode(),
+            base.agentArgs(),
+            false,
+            base.registerTimeout(),
+            base.tokenTtl());
+    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
+    assertThatThrownBy(() -> join.add(request))
+        .hasMessageContaining("failed at step 'connect'")
+        .hasMessageContaining("cannot connect to node node2:127.0.0.1 on SSH port " + closed)
+        .extracting(e -> ((RemoteException) e).code())
+        .isEqualTo(RemoteException.Code.UNREACHABLE);
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void badNamesAndIpsAreRefusedBeforeAnyConnection() {
+    assertThatThrownBy(() -> NodeAddress.parse("node2"))
+        .hasMessageContaining("'node2' is not NAME:IP");
+    assertThatThrownBy(() -> NodeAddress.parse("-x:10.0.0.1"))
+        .hasMessageContaining("bad node name");
+    assertThatThrownBy(() -> NodeAddress.parse("node2:10.0.0.256"))
+        .hasMessageContaining("bad IP '10.0.0.256' for node node2");
+    assertThatThrownBy(() -> NodeAddress.parse("node2:example.com"))
+        .hasMessageContaining("not an IP");
+    assertThat(NodeAddress.parse("node2:fd00::2").ip()).isEqualTo("fd00::2");
+  }
+
+  @Test
+  void aNodeAlreadyInTheClusterIsRefused() throws Exception {
+    authorizeClusterKey();
+    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
+    join.add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(List.of("node3:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5))))
+        .hasMessageContaining("IP 127.0.0.1 of node3:127.0.0.1 belongs to node node2 already");
+  }
+
+  @Test
+  void theDockerDeviceStepIsNotWiredYetAndNothingIsLeft() throws Exception {
+    authorizeClusterKey();
+    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(
+                        List.of("node2:127.0.0.1"),
+                        Optional.of("/dev/vdb"),
+                        Duration.ofSeconds(5))))
+        .hasMessageContaining("failed at step 'prepare docker storage on /dev/vdb'")
+        .hasMessageContaining("not wired yet");
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void anAgentThatNeverRedeemsItsTokenIsStoppedAndUnregistered() throws Exception {
+    authorizeClusterKey();
+    InProcessAgentStarter stubborn =
+        new InProcessAgentStarter(store, runtime, dir.resolve("data"), false);
+    NodeJoin join = join(stubborn, NodeJoin.PasswordSource.NONE);
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(2))))
+        .hasMessageContaining("failed at step 'wait for the node to register and heartbeat'")
+        .extracting(e -> ((RemoteException) e).code())
+        .isEqualTo(RemoteException.Code.TIMEOUT);
+    assertThat(stubborn.agents).isEmpty();
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void aFailingRemoteCommandNamesTheStepAndTheNode() throws Exception {
+    authorizeClusterKey();
+    // The prefix is a file: nothing can be copied under it.
+    Files.createDirectories(sshd.sandbox.resolve("opt"));
+    Files.writeString(sshd.sandbox.resolve("opt/lain"), "in the way");
+    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5))))
+        .hasMessageContaining("node add node2:127.0.0.1 failed at step 'copy the distribution to")
+        .hasMessageContaining("cannot write");
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void removeRefusesTheLastNodeAndAStoreNode() throws Exception {
+    authorizeClusterKey();
+    join(agents, NodeJoin.PasswordSource.NONE)
+        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    NodeRemove remove = remover();
+    assertThatThrownBy(
+            () -> remove.remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(5))))
+        .hasMessageContaining("node node2 is the last node of the cluster");
+    registerFakeNode("node9", "127.0.0.9");
+    assertThatThrownBy(
+            () ->
+                remove.remove(
+                    new NodeRemove.Request("node2", Set.of("127.0.0.1"), Duration.ofSeconds(5))))
+        .hasMessageContaining("node node2 runs the cluster store");
+    store.put(NodeRemove.ETCD_MEMBERS + "node2:127.0.0.1:22", "127.0.0.1");
+    assertThatThrownBy(
+            () -> remove.remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(5))))
+        .hasMessageContaining("is an etcd member");
+    assertThatThrownBy(
+            () -> remove.remove(new NodeRemove.Request("nodeX", Set.of(), Duration.ofSeconds(5))))
+        .hasMessageContaining("no node nodeX; known nodes: node2, node9");
+  }
+
+  @Test
+  void removeDrainsTheNodeThenStopsItsAgentAndUnregistersIt() throws Exception {
+    authorizeClusterKey();
+    // Two "machines": the same sandbox answers for both IPs' names (the test nodes share it).
+    join(agents, NodeJoin.PasswordSource.NONE)
+        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    Engine engine = startEngine();
+    try {
+      new DeploydState(store).createPodGroup(PodGroupRecord.deployed(web(1)));
+      await().atMost(Duration.ofSeconds(15)).until(() -> running().size() == 1);
+      // A second node to drain to, started in-process beside it.
+      agents.start(
+          null,
+          new AgentLaunch(
+              new NodeAddress("node3", "127.0.0.3"),
+              22,
+              request(List.of("node3:127.0.0.3"), Optional.empty(), Duration.ofSeconds(1)).layout(),
+              "unused",
+              Map.of("group", "default"),
+              List.of(),
+              Optional.of(JoinTokens.create(store, "node3", Duration.ofSeconds(30)))));
+      await().atMost(Duration.ofSeconds(10)).until(() -> ClusterNodes.alive(store, "node3"));
+
+      remover().remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(20)));
+
+      assertThat(agents.agents).doesNotContainKey("node2");
+      assertNothingLeftOf("node2");
+      assertThat(store.get(DeploydKeys.nodeMode("node2"))).isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> running().stream().anyMatch(s -> s.node().equals("node3")));
+      assertThat(progress).anyMatch(l -> l.contains("[node2] drain: no instance left"));
+    } finally {
+      engine.close();
+    }
+  }
+
+  private NodeRemove remover() {
+    return new NodeRemove(
+        store,
+        Optional.of(ssh),
+        mode -> agents,
+        progress::add,
+        InstantSource.system(),
+        NodeJoin.Sleeper.SYSTEM);
+  }
+
+  private void registerFakeNode(String name, String ip) {
+    DeploydState state = new DeploydState(store);
+    state.registerNode(new NodeInfo(name, ip, 22, new Resources(1L << 30, 1000), Map.of()));
+    state.heartbeat(name, ip, store.grantLease(Duration.ofSeconds(30)).id());
+  }
+
+  private Engine startEngine() {
+    return Engine.start(
+        store,
+        new EngineSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3),
+        InstantSource.system(),
+        Duration.ofMillis(200));
+  }
+
+  private List<InstanceStatus> running() {
+    return new DeploydState(store)
+        .snapshot().instances().stream().filter(s -> s.state() == RunState.RUNNING).toList();
+  }
+
+  private static PodGroupSpec web(int instances) {
+    return new PodGroupSpec(
+        "hello.web.web",
+        "hello",
+        1,
+        ContainerSpec.of("hello:v1").withMemory(64L << 20),
+        instances,
+        RestartPolicy.ALWAYS,
+        List.of(NodeConstraint.DEFAULT_GROUP),
+        false,
+        new HealthCheck.None(),
+        Duration.ZERO,
+        Duration.ofSeconds(1));
+  }
+}
