@@ -77,9 +77,10 @@ public final class RemoteAgentStarter implements AgentStarter {
                       + quote(layout.agentPidFile())
                       + " ] || ! kill -0 \"$(cat "
                       + quote(layout.agentPidFile())
-                      + ")\" 2>/dev/null || { echo 'an agent runs already' >&2; exit 1; }; }"
-                      // setsid + nohup: the agent outlives the SSH session that started it.
-                      + " && setsid nohup "
+                      + ")\" 2>/dev/null || { echo 'an agent runs already' >&2; exit 1; }; } || exit 1;"
+                      // setsid + nohup: the agent outlives the SSH session that started it. Only
+                      // this command goes to the background, so $! is the agent's pid.
+                      + " setsid nohup "
                       + quote(layout.agentScript())
                       + " >> "
                       + quote(layout.agentLog())

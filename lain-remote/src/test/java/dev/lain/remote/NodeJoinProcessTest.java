@@ -1,0 +1,173 @@
+package dev.lain.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lain.cluster.state.DeploydState;
+import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.Resources;
+import dev.lain.store.Store;
+import dev.lain.store.Stores;
+import dev.lain.testkit.DockerDaemon;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole way through SSH: {@code node add} copies the distribution (the repository's {@code
+ * bin/} and {@code scripts/lib/} launchers, and a jar) into the sandbox, the node's start script
+ * redeems the join token and execs a real {@code laind agent} process (pid file), which registers
+ * in the shared embedded store; {@code node remove} stops it over SSH and unregisters it.
+ *
+ * <p>The jar is {@code -Dlain.dist.jar} when given (the shaded build), else a manifest-only jar
+ * whose {@code Class-Path} is this test's class path. The agent talks to a private dockerd
+ * (lain-testkit); no instance is placed on it (that needs an image: NodeJoinTest places one on the
+ * fake runtime).
+ */
+class NodeJoinProcessTest {
+  @TempDir Path dir;
+  private final List<String> progress = new ArrayList<>();
+  private SandboxSshd sshd;
+
+  @AfterEach
+  void killLeftovers() throws IOException {
+    if (sshd != null) {
+      Path pid = sshd.sandbox.resolve("run/lain-agent.pid");
+      if (Files.exists(pid)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
+      }
+      sshd.close();
+    }
+  }
+
+  private Path jar() throws IOException {
+    String given = System.getProperty("lain.dist.jar");
+    if (given != null && !given.isBlank()) {
+      return Path.of(given);
+    }
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest
+        .getMainAttributes()
+        .put(
+            Attributes.Name.CLASS_PATH,
+            Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toUri().toString())
+                .collect(Collectors.joining(" ")));
+    Path jar = dir.resolve("lain.jar");
+    try (OutputStream out = Files.newOutputStream(jar)) {
+      // The manifest is all: the classes stay where the build put them.
+      new JarOutputStream(out, manifest).finish();
+    }
+    return jar;
+  }
+
+  @Test
+  void addsANodeWithARealAgentProcessThenRemovesIt() throws Exception {
+    DockerDaemon docker = DockerDaemon.shared();
+    String storeUrl = "embedded:" + dir.resolve("store.db");
+    sshd = new SandboxSshd(dir.resolve("node"), Optional.empty());
+    Path sandbox = sshd.sandbox;
+    try (Store store = Stores.open(storeUrl);
+        SshConnector ssh =
+            new SshConnector(
+                ClusterKey.loadOrCreate(dir.resolve("keys/id_ecdsa")),
+                "root",
+                Duration.ofSeconds(5))) {
+      Files.createDirectories(sshd.authorizedKeys().getParent());
+      Files.writeString(sshd.authorizedKeys(), ssh.key().authorizedKeysLine() + "\n");
+      NodeLayout layout =
+          new NodeLayout(
+              sandbox.resolve("opt/lain").toString(),
+              sandbox.resolve("run").toString(),
+              sandbox.resolve("log").toString(),
+              sandbox.resolve("data").toString(),
+              sandbox.resolve("units").toString());
+      NodeJoin.Request request =
+          new NodeJoin.Request(
+              List.of(NodeAddress.parse("node2:127.0.0.1")),
+              sshd.port(),
+              "root",
+              layout,
+              Map.of("group", "default", "disk", "ssd"),
+              Optional.empty(),
+              storeUrl,
+              "pid-file",
+              List.of(
+                  "--docker",
+                  docker.socketUri().toString(),
+                  "--agent-port",
+                  "0",
+                  "--memory",
+                  "1g",
+                  "--cpus",
+                  "1",
+                  "--heartbeat-ttl",
+                  "5s",
+                  "--port-range",
+                  "31000-31099"),
+              false,
+              Duration.ofSeconds(60),
+              Duration.ofSeconds(120));
+      List<NodeInfo> joined =
+          new NodeJoin(
+                  store,
+                  ssh,
+                  Distribution.of(Path.of("..").toAbsolutePath().normalize(), jar()),
+                  RemoteStep.DockerDeviceSteps.NOT_WIRED,
+                  NodeJoin.remoteStarters(),
+                  NodeJoin.PasswordSource.NONE,
+                  progress::add,
+                  InstantSource.system(),
+                  NodeJoin.Sleeper.SYSTEM)
+              .add(request);
+
+      assertThat(joined.getFirst().labels()).containsEntry("disk", "ssd");
+      assertThat(joined.getFirst().hasAgentApi()).isTrue();
+      assertThat(progress).anyMatch(l -> l.contains("start the agent (pid-file): started"));
+      Path pidFile = sandbox.resolve("run/lain-agent.pid");
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      assertThat(ProcessHandle.of(pid)).get().matches(ProcessHandle::isAlive);
+      assertThat(sandbox.resolve("opt/lain/etc/join-token")).doesNotExist();
+      assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty();
+      assertThat(NodeInstall.load(store, "node2")).isPresent();
+
+      // Another live node, so that node2 is not the last one.
+      DeploydState state = new DeploydState(store);
+      state.registerNode(
+          new NodeInfo("node9", "127.0.0.9", 22, new Resources(1L << 30, 1000), Map.of()));
+      state.heartbeat("node9", "127.0.0.9", store.grantLease(Duration.ofSeconds(60)).id());
+
+      new NodeRemove(
+              store,
+              Optional.of(ssh),
+              NodeRemove.remoteStarters(),
+              progress::add,
+              InstantSource.system(),
+              NodeJoin.Sleeper.SYSTEM)
+          .remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(10)));
+
+      assertThat(state.nodes()).containsOnlyKeys("node9");
+      assertThat(ClusterNodes.alive(store, "node2")).isFalse();
+      assertThat(pidFile).doesNotExist();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+    }
+  }
+}
