@@ -26,10 +26,20 @@ wait_for() {
   die "$what did not come up within ${seconds}s (logs: $lain_logs)"
 }
 
+# preflight SINGLE_NODE ARGS...: the flags and this machine, checked by lain-bootstrap before
+# anything changes. Returns when the single-node install may go on; exits otherwise.
 preflight() {
-  [ "$(id -u)" = 0 ] || die "./bootstrap must run as root (it installs packages and starts daemons)"
-  command -v apt-get >/dev/null || die "./bootstrap needs a Debian-like system with apt-get"
+  local single=$1 status=0 output
+  shift
   [ -f "$root/mvnw" ] || die "run ./bootstrap from a clone of the LAIN repository"
+  local extra=(--laind "$root/bin/laind")
+  [ "$single" = 1 ] && extra+=(--single-node)
+  output=$("$root/scripts/lib/launch" dev.lain.bootstrap.BootstrapMain "${extra[@]}" "$@") || status=$?
+  [ -z "$output" ] || printf '%s\n' "$output" | sed '${/^single-node$/d}'
+  case "$status" in
+    0) [ "$(printf '%s\n' "$output" | tail -n1)" = single-node ] || exit 0 ;;  # --dry-run: done
+    *) exit "$status" ;;
+  esac
 }
 
 install_packages() {
@@ -217,10 +227,13 @@ Deploy the example app:
 SUMMARY
 }
 
-lain_bootstrap_single_node() {
-  preflight
-  install_packages
+lain_bootstrap() {
+  local single=$1
+  shift
+  # The checks run in Java: the tools come first (building them changes nothing on the machine).
   build_tools
+  preflight "$single" "$@"
+  install_packages
   start_docker
   start_registry
   stop_default_nginx
