@@ -1,20 +1,26 @@
 package dev.lain.bootstrap;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * {@code ./bootstrap}'s deciding half: parses the flags, probes the machine, prints the checks and
- * the plan. It changes nothing. Exit codes:
+ * {@code ./bootstrap}'s entry point: parses the flags, probes the machine, prints the checks and
+ * the plan, and with {@value #EXECUTE} carries the plan out. Exit codes:
  *
  * <ul>
- *   <li>0: {@code --dry-run} and every check passed; or the options describe the single-node
- *       install the bash script performs and every check passed: the last line printed is then
- *       {@code single-node}, and the script goes on;
- *   <li>1: a check failed (nothing was changed);
+ *   <li>0: {@code --dry-run} and every check passed; or, without {@value #EXECUTE}, the options
+ *       describe the single-node install the bash script performs and every check passed: the last
+ *       line printed is then {@code single-node}, and the script goes on; or, with {@value
+ *       #EXECUTE}, every step of the plan is done;
+ *   <li>1: a check failed (nothing was changed), or with {@value #EXECUTE} a step failed (the error
+ *       names it; what was done before it stays, and running again retries);
  *   <li>2: bad flags (every problem printed on stderr);
- *   <li>3: the checks passed, but executing this production install is not wired yet.
+ *   <li>3: without {@value #EXECUTE}: the checks passed, but this install is not one the bash
+ *       script carries out.
  * </ul>
  */
 public final class BootstrapMain {
@@ -26,10 +32,42 @@ public final class BootstrapMain {
   /** The last line printed when the bash single-node installer is to go on. */
   public static final String SINGLE_NODE = "single-node";
 
+  /**
+   * The flag by which the caller hands the install over: the plan is carried out here, for every
+   * mode. Taken off the command line before the options are parsed.
+   */
+  public static final String EXECUTE = "--execute";
+
   private BootstrapMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, o -> MachineProbe.of(o).probe(o)));
+    System.exit(
+        run(
+            args,
+            System.out,
+            System.err,
+            o -> MachineProbe.of(o).probe(o),
+            (o, retry) ->
+                new Executor(
+                        new ProcessCommandRunner(Duration.ofMinutes(15)),
+                        o.root(),
+                        StoreOpener.under(o.root()),
+                        System.out,
+                        System.err)
+                    .withRetryCommand(retry)));
+  }
+
+  /** Runs bootstrap's deciding half only: {@value #EXECUTE} is refused. */
+  public static int run(
+      String[] args, PrintStream out, PrintStream err, Function<Options, Facts> probe) {
+    return run(
+        args,
+        out,
+        err,
+        probe,
+        (o, retry) -> {
+          throw new IllegalStateException("no executor given");
+        });
   }
 
   /**
@@ -37,11 +75,21 @@ public final class BootstrapMain {
    *
    * @param probe finds the machine's facts for the parsed options ({@link MachineProbe} in {@link
    *     #main}; fixed facts in tests)
+   * @param executors makes the executor for the options, given the command that retries the run
    */
   public static int run(
-      String[] args, PrintStream out, PrintStream err, Function<Options, Facts> probe) {
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      Function<Options, Facts> probe,
+      BiFunction<Options, String, Executor> executors) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    boolean execute = rest.remove(EXECUTE);
+    while (rest.remove(EXECUTE)) {
+      // Given twice means the same as once.
+    }
     Options options;
-    switch (Options.parse(args)) {
+    switch (Options.parse(rest.toArray(String[]::new))) {
       case Options.Parsed.HelpRequested help -> {
         out.print(help.usage());
         return OK;
@@ -76,6 +124,15 @@ public final class BootstrapMain {
     if (failed) {
       err.println("error: preflight failed (see the table above): nothing was changed");
       return PREFLIGHT_FAILED;
+    }
+    if (execute) {
+      Plan plan = Plan.of(options, facts);
+      out.println();
+      out.print(Reports.plan(plan));
+      out.println();
+      String retry = "./bootstrap " + String.join(" ", rest);
+      Executor.Outcome outcome = executors.apply(options, retry.strip()).execute(plan);
+      return outcome.succeeded() ? OK : PREFLIGHT_FAILED;
     }
     if (options.isScriptedSingleNode()) {
       out.println(SINGLE_NODE);

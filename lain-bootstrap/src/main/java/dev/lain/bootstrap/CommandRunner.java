@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Runs a program and returns its output: the probe's only way to ask the machine (tests feed canned
- * output).
+ * Runs a program and returns its output: the probe's and the executor's only way to run anything on
+ * the machine (tests feed canned output and record what was run).
  */
 @FunctionalInterface
 public interface CommandRunner {
@@ -13,6 +13,14 @@ public interface CommandRunner {
   int NOT_FOUND = 127;
 
   Result run(List<String> command);
+
+  /**
+   * Runs a program with {@code input} as its standard input: how secrets (the admin's token) reach
+   * a program without a file or an argument that {@code ps} would show.
+   */
+  default Result run(List<String> command, String input) {
+    throw new UnsupportedOperationException("this runner cannot give a program standard input");
+  }
 
   record Result(int exitCode, String stdout, String stderr) {
     public Result {

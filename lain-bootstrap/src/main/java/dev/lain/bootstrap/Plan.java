@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lain.storage.DaemonJson;
+import dev.lain.storage.DaemonSettings;
+import dev.lain.storage.StorageException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,8 +208,14 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       }
       String content = render(merged);
       boolean same = existing.isPresent() && merged.equals(current);
+      if (options.dockerDevice().isPresent()) {
+        // On the prepared disk lain-storage's merge decides (overlay2, data-root, no dm.* options),
+        // so that the executor writes exactly what this plan shows and a re-run finds it in place.
+        content = deviceDaemonJson(options, existing.orElse(""));
+        same = existing.isPresent() && existing.get().equals(content);
+      }
       List<String> keys = new ArrayList<>();
-      merged.fieldNames().forEachRemaining(keys::add);
+      parseObject(content).orElseThrow().fieldNames().forEachRemaining(keys::add);
       add(
           "docker-config",
           "write "
@@ -265,33 +275,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     private List<Service> services() {
       List<Service> services = new ArrayList<>();
       if (options.mode() == Mode.CLUSTER) {
-        String peer = "http://" + node.ip() + ":" + Layout.ETCD_PEER_PORT;
-        services.add(
-            new Service(
-                "lain-etcd",
-                List.of(
-                    "/usr/bin/etcd",
-                    "--name",
-                    node.name(),
-                    "--data-dir",
-                    Layout.ETCD_DATA,
-                    "--listen-client-urls",
-                    "http://127.0.0.1:"
-                        + Layout.ETCD_CLIENT_PORT
-                        + ",http://"
-                        + node.ip()
-                        + ":"
-                        + Layout.ETCD_CLIENT_PORT,
-                    "--advertise-client-urls",
-                    "http://" + node.ip() + ":" + Layout.ETCD_CLIENT_PORT,
-                    "--listen-peer-urls",
-                    peer,
-                    "--initial-advertise-peer-urls",
-                    peer,
-                    "--initial-cluster",
-                    node.name() + "=" + peer,
-                    "--initial-cluster-state",
-                    "new")));
+        services.add(EtcdMember.forNode(node.name(), node.ip()).service());
       }
       services.add(
           new Service(
@@ -315,9 +299,12 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
                               r + "/registry:2",
                               "serve",
                               Layout.REGISTRY_CONFIG))
-                  .orElse(List.of("/usr/bin/docker-registry", "serve", Layout.REGISTRY_CONFIG))));
+                  .orElse(List.of("/usr/bin/docker-registry", "serve", Layout.REGISTRY_CONFIG)),
+              Optional.of("http://127.0.0.1:" + Layout.REGISTRY_PORT + "/v2/")));
       String registry = "127.0.0.1:" + Layout.REGISTRY_PORT;
       String console = "0.0.0.0:" + Layout.CONSOLE_PORT;
+      Optional<String> consoleHealth =
+          Optional.of("http://127.0.0.1:" + Layout.CONSOLE_PORT + "/api/v1/");
       if (options.mode() == Mode.SINGLE_NODE) {
         services.add(
             new Service(
@@ -332,7 +319,8 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
                     "--console",
                     console,
                     "--registry",
-                    registry)));
+                    registry),
+                consoleHealth));
       } else {
         services.add(
             new Service(
@@ -345,7 +333,8 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
                     "--console",
                     console,
                     "--registry",
-                    registry)));
+                    registry),
+                consoleHealth));
         services.add(
             new Service(
                 "lain-agent",
@@ -603,6 +592,21 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
 
     private static Service service(List<Service> services, String name) {
       return services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+  }
+
+  private static String deviceDaemonJson(Options options, String existing) {
+    DaemonSettings settings =
+        DaemonSettings.forCluster(
+            options.domain(),
+            Path.of(Layout.DOCKER_DATA),
+            options.registryMirror().map(List::of).orElse(List.of()),
+            List.of());
+    try {
+      return DaemonJson.merge(existing, settings);
+    } catch (StorageException e) {
+      // A broken daemon.json is replaced: dockerd would not start with it anyway.
+      return DaemonJson.merge("", settings);
     }
   }
 

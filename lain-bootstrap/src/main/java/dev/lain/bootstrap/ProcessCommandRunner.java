@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,17 +20,35 @@ public final class ProcessCommandRunner implements CommandRunner {
 
   @Override
   public Result run(List<String> command) {
+    return execute(command, Optional.empty());
+  }
+
+  @Override
+  public Result run(List<String> command, String input) {
+    return execute(command, Optional.of(input));
+  }
+
+  private Result execute(List<String> command, Optional<String> input) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("LC_ALL", "C");
     // Probed programs (blkid, losetup, wipefs) live in /sbin and /usr/sbin, often not on PATH.
     String path = builder.environment().getOrDefault("PATH", "/usr/bin:/bin");
     builder.environment().put("PATH", path + ":/usr/sbin:/sbin");
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (input.isEmpty()) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
       return Result.notFound();
+    }
+    if (input.isPresent()) {
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input.get().getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // The program exited without reading its input: its exit code tells the rest.
+      }
     }
     CompletableFuture<String> out =
         CompletableFuture.supplyAsync(() -> read(process.getInputStream()));

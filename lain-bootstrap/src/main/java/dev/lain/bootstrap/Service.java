@@ -2,6 +2,7 @@ package dev.lain.bootstrap;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A daemon bootstrap keeps running: {@code lain-etcd}, {@code lain-registry}, {@code lain-node}
@@ -10,14 +11,25 @@ import java.util.Objects;
  *
  * @param name the unit name without {@code .service}; also names the pid and log files
  * @param command the program and its arguments
+ * @param health an http URL that answers 2xx once the service serves; empty for services whose
+ *     start is not waited for (the agent, the webrouter)
  */
-public record Service(String name, List<String> command) {
+public record Service(String name, List<String> command, Optional<String> health) {
   public Service {
     Objects.requireNonNull(name, "name");
     command = List.copyOf(command);
+    Objects.requireNonNull(health, "health");
     if (command.isEmpty()) {
       throw new IllegalArgumentException("a service needs a command: " + name);
     }
+  }
+
+  public Service(String name, List<String> command) {
+    this(name, command, Optional.empty());
+  }
+
+  public Service withHealth(String url) {
+    return new Service(name, command, Optional.of(url));
   }
 
   /** The systemd unit, in the same form the bash installer writes. */
