@@ -34,8 +34,10 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * The cluster's own CA, as LAIN's bootstrap made one for the webrouter: it signs the wildcard
@@ -181,6 +183,15 @@ final class CertificateAuthority {
               builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
+    }
+  }
+
+  /** PKCS#8: unlike the SEC1 form, it names the key's curve, as lain-tls's check requires. */
+  private static String pem(PrivateKey key) {
+    try {
+      return pem(new JcaPKCS8Generator(key, null).generate());
+    } catch (PemGenerationException e) {
+      throw new IllegalStateException("cannot encode a private key", e);
     }
   }
 

@@ -317,13 +317,18 @@ public final class Executor {
   private void stopServices(Action.StopServices action) {
     for (String service : action.services()) {
       if (Files.isDirectory(at(Layout.SYSTEMD_RUNNING))) {
+        // Disabled as well, or the next boot would start it before ours.
         must(List.of("systemctl", "disable", "-q", "--now", service));
-      } else if (service.equals("nginx")) {
-        must(List.of("nginx", "-s", "quit"));
-      } else {
-        must(List.of("service", service, "stop"));
+        note(service + ": stopped and disabled");
+        continue;
       }
-      note(service + ": stopped");
+      // Without systemd a service that does not run makes its init script fail: that is fine.
+      CommandRunner.Result result =
+          runner.run(
+              service.equals("nginx")
+                  ? List.of("nginx", "-s", "quit")
+                  : List.of("service", service, "stop"));
+      note(service + (result.succeeded() ? ": stopped" : ": not running (" + tail(result) + ")"));
     }
   }
 

@@ -37,7 +37,8 @@ public final class MachineProbe {
           "lain-agent",
           "lain-router",
           "nginx",
-          "docker-registry");
+          "docker-registry",
+          "etcd");
 
   private static final Pattern ADDRESS =
       Pattern.compile("^\\d+:\\s+(\\S+)\\s+inet\\s+([0-9.]+)/(\\d+)", Pattern.MULTILINE);

@@ -97,6 +97,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     private final Supervision supervision;
     private final String store;
     private final List<Step> steps = new ArrayList<>();
+    private List<String> installing = List.of();
 
     Builder(Options options, Facts facts, NodeIdentity node) {
       this.options = options;
@@ -133,6 +134,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     private void packagesStep() {
       List<String> missing =
           Plan.packages(options).stream().filter(p -> !installed.packages().contains(p)).toList();
+      installing = missing;
       add(
           "packages",
           "install the Debian packages bootstrap needs (apt-get, no recommends)",
@@ -261,15 +263,30 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     }
 
     private void debianServices() {
-      List<String> running =
-          List.of("nginx", "docker-registry").stream().filter(installed::runs).toList();
+      // Debian starts a service when its package is installed, so one installed by this run is
+      // stopped too: nginx would hold the webrouter's port 80, etcd the cluster's 2379.
+      Map<String, String> packageOf = new LinkedHashMap<>();
+      packageOf.put("nginx", "nginx");
+      packageOf.put("docker-registry", "docker-registry");
+      if (options.mode() == Mode.CLUSTER) {
+        packageOf.put("etcd", "etcd-server");
+      }
+      List<String> stop =
+          packageOf.entrySet().stream()
+              .filter(e -> installed.runs(e.getKey()) || installing.contains(e.getValue()))
+              .map(Map.Entry::getKey)
+              .toList();
       add(
           "debian-services",
-          "stop Debian's nginx and docker-registry services (the webrouter and the cluster"
-              + " registry use their ports)",
-          new Action.StopServices(running),
-          Changes.NONE.withServices(running),
-          running.isEmpty() ? Step.done("neither runs") : Step.TO_DO);
+          "stop Debian's own "
+              + (options.mode() == Mode.CLUSTER
+                  ? "nginx, docker-registry and etcd services (the webrouter, the cluster registry"
+                      + " and lain-etcd use their ports)"
+                  : "nginx and docker-registry services (the webrouter and the cluster registry"
+                      + " use their ports)"),
+          new Action.StopServices(stop),
+          Changes.NONE.withServices(stop),
+          stop.isEmpty() ? Step.done("none runs") : Step.TO_DO);
     }
 
     private List<Service> services() {
