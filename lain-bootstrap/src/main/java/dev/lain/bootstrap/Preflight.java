@@ -211,6 +211,17 @@ public final class Preflight {
     if (store.isEmpty()) {
       return Check.ok("first-node", "no cluster store yet: a new cluster");
     }
+    // Without lain-etcd running, the probe read the single-node store: cluster mode would start a
+    // second, empty cluster beside it and leave its apps behind.
+    if (options.mode() == Mode.CLUSTER
+        && !facts.installed().runningServices().contains("lain-etcd")) {
+      return Check.failed(
+          "first-node",
+          "this machine holds a single-node cluster (embedded:"
+              + Layout.EMBEDDED_STORE
+              + "): moving it to cluster mode is not supported; bootstrap cluster mode on a"
+              + " machine without one");
+    }
     List<String> nodes = store.get().nodes();
     if (nodes.isEmpty()) {
       return Check.ok("first-node", "the store holds no node yet");

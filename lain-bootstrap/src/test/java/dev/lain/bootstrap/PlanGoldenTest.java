@@ -80,6 +80,7 @@ class PlanGoldenTest {
                     Fixtures.freshDebian()
                         .withInstalled(
                             Facts.Installed.nothing()
+                                .withRunning(java.util.Set.of("lain-etcd"))
                                 .withStore(
                                     new Facts.StoreContents(
                                         java.util.Map.of("domain", "lain.local"),

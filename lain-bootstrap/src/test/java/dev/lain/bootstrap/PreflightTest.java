@@ -187,6 +187,7 @@ class PreflightTest {
             f ->
                 f.withInstalled(
                     Facts.Installed.nothing()
+                        .withRunning(Set.of("lain-etcd"))
                         .withStore(
                             store(
                                 "node1:192.168.77.21:22",
@@ -200,11 +201,20 @@ class PreflightTest {
             "store holds another node",
             f ->
                 f.withInstalled(
-                    Facts.Installed.nothing().withStore(store("node7:192.168.77.27:22"))),
+                    Facts.Installed.nothing()
+                        .withRunning(Set.of("lain-etcd"))
+                        .withStore(store("node7:192.168.77.27:22"))),
             List.of(),
             "first-node",
             Check.Status.FAILED,
-            "node7:192.168.77.27:22, not this one"));
+            "node7:192.168.77.27:22, not this one"),
+        row(
+            "cluster mode on a single-node machine",
+            f -> f.withInstalled(Facts.Installed.nothing().withStore(store("vm:127.0.0.1:22"))),
+            List.of(),
+            "first-node",
+            Check.Status.FAILED,
+            "moving it to cluster mode is not supported"));
   }
 
   private static Facts.StoreContents store(String... nodes) {
