@@ -119,6 +119,13 @@ final class BootstrapFlags {
   boolean force;
 
   @Option(
+      names = "--storage-only",
+      description =
+          "with --docker-device: only give the device to Docker (packages, storage, daemon.json,"
+              + " restart); what lainctl node add runs on a new node")
+  boolean storageOnly;
+
+  @Option(
       names = "--root",
       paramLabel = "DIR",
       hidden = true,
@@ -209,6 +216,16 @@ final class BootstrapFlags {
     if (force && dockerDevice == null) {
       problems.add("--force only applies to --docker-device, which is not given");
     }
+    if (storageOnly && dockerDevice == null) {
+      problems.add(
+          "--storage-only prepares the --docker-device, which is not given: pass --docker-device"
+              + " DEV");
+    }
+    if (storageOnly && singleNode) {
+      problems.add(
+          "--storage-only and --single-node cannot be combined: --storage-only prepares a cluster"
+              + " node's Docker disk, --single-node installs a whole cluster on one machine");
+    }
     Optional<Path> rootDir = root(root, problems);
     if (!laind.startsWith("/") || laind.contains(" ")) {
       problems.add("--laind: '" + laind + "' must be an absolute path without spaces");
@@ -231,6 +248,7 @@ final class BootstrapFlags {
             dryRun,
             noSystemd,
             force,
+            storageOnly,
             rootDir.orElseThrow(),
             laind));
   }

@@ -130,7 +130,10 @@ public final class BootstrapMain {
       out.println();
       out.print(Reports.plan(plan));
       out.println();
-      String retry = "./bootstrap " + String.join(" ", rest);
+      String retry =
+          options.storageOnly()
+              ? "lainctl node add (the same command; it repeats this step)"
+              : "./bootstrap " + String.join(" ", rest);
       Executor.Outcome outcome = executors.apply(options, retry.strip()).execute(plan);
       return outcome.succeeded() ? OK : PREFLIGHT_FAILED;
     }

@@ -256,7 +256,9 @@ public final class MachineProbe {
         options.mode() == Mode.SINGLE_NODE || !running.contains("lain-etcd")
             ? "embedded:" + Layout.EMBEDDED_STORE
             : "etcd://127.0.0.1:" + Layout.ETCD_CLIENT_PORT;
-    Optional<Facts.StoreContents> store = storeReader.read(storeUrl);
+    // A node being given a Docker disk is not asked about the cluster store.
+    Optional<Facts.StoreContents> store =
+        options.storageOnly() ? Optional.empty() : storeReader.read(storeUrl);
     return new Facts.Installed(
         packages, running, dockerRunning, baseImage, files, dockerData, store);
   }

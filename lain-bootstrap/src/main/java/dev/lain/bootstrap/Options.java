@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param dryRun print the plan, change nothing
  * @param noSystemd supervise the daemons with pid files under /run/lain even where systemd runs
  * @param force accept a docker device that carries a filesystem, partition table or LVM signature
+ * @param storageOnly {@code --storage-only} (with {@code --docker-device}): only the node-side
+ *     Docker steps (packages, docker-storage, docker-config, docker), as {@code lainctl node add}
+ *     runs them on a node; nothing about the cluster store
  * @param root where the machine's files are read from: {@code /}, or a sandbox in tests
  * @param laind the launcher the daemons run ({@code ./bootstrap} passes its {@code bin/laind})
  */
@@ -45,6 +48,7 @@ public record Options(
     boolean dryRun,
     boolean noSystemd,
     boolean force,
+    boolean storageOnly,
     Path root,
     String laind) {
 
@@ -83,6 +87,7 @@ public record Options(
         false,
         false,
         false,
+        false,
         Path.of("/"),
         DEFAULT_LAIND);
   }
@@ -111,7 +116,8 @@ public record Options(
         && nodeName.isEmpty()
         && nodeNetwork.isEmpty()
         && !noSystemd
-        && !force;
+        && !force
+        && !storageOnly;
   }
 
   /** The store URL laind is given: the embedded file, or etcd on the node IP. */
@@ -136,6 +142,7 @@ public record Options(
         dryRun,
         noSystemd,
         force,
+        storageOnly,
         root,
         laind);
   }
@@ -155,6 +162,7 @@ public record Options(
         dryRun,
         noSystemd,
         force,
+        storageOnly,
         value,
         laind);
   }

@@ -29,10 +29,16 @@ import java.util.Optional;
  *   -> store (etcd | embedded) -> registry -> base-image -> cluster-config -> certificates
  *   -> daemons -> admin-token
  * </pre>
+ *
+ * <p>With {@code --storage-only} the plan stops after {@code docker}.
  */
 public record Plan(Options options, NodeIdentity node, Supervision supervision, List<Step> steps) {
   static final List<String> BASE_PACKAGES =
       List.of("docker.io", "nginx", "busybox-static", "git", "curl", "ca-certificates");
+
+  /** What a node needs to give its Docker a disk ({@code --storage-only}). */
+  static final List<String> STORAGE_PACKAGES =
+      List.of("docker.io", "lvm2", "xfsprogs", "curl", "ca-certificates");
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -65,6 +71,9 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
 
   /** The packages bootstrap wants on the machine for these options. */
   public static List<String> packages(Options options) {
+    if (options.storageOnly()) {
+      return STORAGE_PACKAGES;
+    }
     List<String> wanted = new ArrayList<>(BASE_PACKAGES);
     if (options.registryBootstrap().isEmpty()) {
       wanted.add(2, "docker-registry");
@@ -114,6 +123,10 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       boolean storageChanges = dockerStorage();
       boolean configChanges = dockerConfig();
       docker(storageChanges || configChanges);
+      if (options.storageOnly()) {
+        // A node of an existing cluster: the cluster's services and store are not this run's.
+        return new Plan(options, node, supervision, steps);
+      }
       debianServices();
       List<Service> services = services();
       List<String> changedUnits = supervise(services);
@@ -137,7 +150,9 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       installing = missing;
       add(
           "packages",
-          "install the Debian packages bootstrap needs (apt-get, no recommends)",
+          options.storageOnly()
+              ? "install the Debian packages Docker on a disk needs (apt-get, no recommends)"
+              : "install the Debian packages bootstrap needs (apt-get, no recommends)",
           new Action.InstallPackages(missing),
           Changes.NONE.withPackages(missing),
           missing.isEmpty()

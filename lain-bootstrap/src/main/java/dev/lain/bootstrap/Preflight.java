@@ -29,7 +29,9 @@ public final class Preflight {
           checks.add(Check.failed("node", String.join("; ", unresolved.problems())));
     }
     options.dockerDevice().ifPresent(path -> device(path, facts, options, checks));
-    checks.add(firstNode(facts, options));
+    if (!options.storageOnly()) {
+      checks.add(firstNode(facts, options));
+    }
     return List.copyOf(checks);
   }
 

@@ -27,7 +27,8 @@ public final class Reports {
     StringBuilder out = new StringBuilder();
     NodeIdentity node = plan.node();
     out.append("Plan: ")
-        .append(plan.options().mode().label())
+        .append(
+            plan.options().storageOnly() ? "docker storage only" : plan.options().mode().label())
         .append(", node ")
         .append(node.name())
         .append(" (")
@@ -35,8 +36,7 @@ public final class Reports {
         .append(node.network().map(n -> " in " + n).orElse(""))
         .append("), domain ")
         .append(plan.options().domain())
-        .append(", store ")
-        .append(plan.storeUrl())
+        .append(plan.options().storageOnly() ? "" : ", store " + plan.storeUrl())
         .append(", supervision ")
         .append(plan.supervision() == Supervision.SYSTEMD ? "systemd" : "pid files")
         .append('\n');
@@ -66,7 +66,9 @@ public final class Reports {
     long toDo = plan.steps().stream().filter(Step::toDo).count();
     out.append(
         toDo == 0
-            ? "Nothing to do: this node is bootstrapped.\n"
+            ? (plan.options().storageOnly()
+                ? "Nothing to do: Docker already runs on the device.\n"
+                : "Nothing to do: this node is bootstrapped.\n")
             : toDo + " of " + number + " steps to do.\n");
     return out.toString();
   }

@@ -59,6 +59,51 @@ class ExecutorTest {
   }
 
   @Test
+  void storageOnlyGivesTheDiskToDockerAndTouchesNoStore(@TempDir Path dir) throws IOException {
+    Sandbox sandbox = new Sandbox(dir, true);
+    sandbox.runner.answer("blockdev --getsize64 /dev/vdb", CommandRunner.Result.ok("107374182400"));
+    sandbox.runner.answer("lsblk -n -r -d -o MAJ:MIN", new CommandRunner.Result(32, "", ""));
+    sandbox.runner.answer("blkid -p", new CommandRunner.Result(2, "", ""));
+    sandbox.runner.answer("findmnt", new CommandRunner.Result(1, "", ""));
+    sandbox.runner.answer(
+        "docker info --format",
+        CommandRunner.Result.ok(
+            "{\"Driver\":\"overlay2\",\"DockerRootDir\":\"/var/lib/docker\","
+                + "\"DriverStatus\":[[\"Backing Filesystem\",\"xfs\"],[\"Supports d_type\","
+                + "\"true\"]],\"Warnings\":[]}"));
+    // --force: the storage check of the data root reads the real /var/lib/docker, which this
+    // machine's Docker fills; with --force the run is the same on every machine.
+    List<String> flags =
+        List.of(
+            "--storage-only",
+            "--docker-device",
+            "/dev/vdb",
+            "--force",
+            "--node-ip",
+            "192.168.77.21",
+            "--domain",
+            "example.org",
+            "-m",
+            "https://mirror.example.com");
+    Facts facts = Fixtures.freshDebian().withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb")));
+    Plan plan = plan(flags, facts);
+
+    Executor.Outcome outcome = sandbox.executor().execute(plan);
+
+    assertThat(outcome.succeeded()).as(sandbox.err()).isTrue();
+    assertThat(outcome.done())
+        .containsExactly("packages", "docker-storage", "docker-config", "docker");
+    assertThat(sandbox.opened).isZero();
+    String actual = "$ ./bootstrap --execute " + String.join(" ", flags) + "\n" + sandbox.render();
+    Path file = GOLDEN.resolve("execute-storage-only.txt");
+    if (Boolean.getBoolean("lain.golden.update")) {
+      Files.writeString(file, actual, StandardCharsets.UTF_8);
+    }
+    assertThat(file).as("golden file (regenerate with -Dlain.golden.update=true)").exists();
+    assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  @Test
   void theAdminTokenReachesTheCliOnStandardInputOnly(@TempDir Path dir) {
     Sandbox sandbox = new Sandbox(dir, true);
     sandbox.executor().execute(plan(List.of("--single-node"), Fixtures.freshDebian()));

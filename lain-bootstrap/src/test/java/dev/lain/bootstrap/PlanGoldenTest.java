@@ -74,6 +74,37 @@ class PlanGoldenTest {
             secondRun(fresh, "--dry-run"),
             List.of("--dry-run", "--domain", "example.org")),
         Arguments.of(
+            "storage-only",
+            freshWithDisk,
+            List.of(
+                "--dry-run",
+                "--storage-only",
+                "--docker-device",
+                "/dev/vdb",
+                "--node-ip",
+                "192.168.77.21",
+                "--domain",
+                "example.org",
+                "-m",
+                "https://mirror.example.com")),
+        Arguments.of(
+            "second-run-storage-only",
+            secondRun(
+                freshWithDisk,
+                "--dry-run",
+                "--storage-only",
+                "--docker-device",
+                "/dev/vdb",
+                "--node-ip",
+                "192.168.77.21"),
+            List.of(
+                "--dry-run",
+                "--storage-only",
+                "--docker-device",
+                "/dev/vdb",
+                "--node-ip",
+                "192.168.77.21")),
+        Arguments.of(
             "refused-on-a-cluster-of-three",
             (Function<Options, Facts>)
                 o ->
