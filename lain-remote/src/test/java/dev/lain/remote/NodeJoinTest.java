@@ -79,6 +79,14 @@ class NodeJoinTest {
   }
 
   private Distribution distribution() throws IOException {
+    return distribution(Optional.empty());
+  }
+
+  /**
+   * With {@code launchExit}, the distribution's {@code scripts/lib/launch} is a fake that writes
+   * its arguments, one a line, to {@code launch-args} in the temp dir and exits with that code.
+   */
+  private Distribution distribution(Optional<Integer> launchExit) throws IOException {
     Path root = dir.resolve("dist");
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("scripts/lib"));
@@ -86,9 +94,50 @@ class NodeJoinTest {
     root.resolve("bin/laind").toFile().setExecutable(true);
     // The preflight sources java.sh: the real one, so that it finds this machine's JDK.
     Files.copy(Path.of("../scripts/lib/java.sh"), root.resolve("scripts/lib/java.sh"));
+    if (launchExit.isPresent()) {
+      Path launch = root.resolve("scripts/lib/launch");
+      Files.writeString(
+          launch,
+          "#!/bin/sh\n"
+              + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > "
+              + RemoteShell.quote(dir.resolve("launch-args").toString())
+              + "\n"
+              + "echo '==> [2/4] docker-storage: give the device to Docker'\n"
+              + (launchExit.get() == 0
+                  ? "echo 'bootstrap finished: 4 step(s) done'\n"
+                  : "echo \"error: step 'docker-storage' failed: will not prepare $5\" >&2\n")
+              + "exit "
+              + launchExit.get()
+              + "\n");
+      launch.toFile().setExecutable(true);
+    }
     Path jar = root.resolve("lain.jar");
     Files.writeString(jar, "not really a jar");
     return Distribution.of(root, jar);
+  }
+
+  private NodeJoin joinWithStorage(int launchExit, BootstrapStorageStep.Options options)
+      throws IOException {
+    Function<String, Function<RemoteShell, AgentStarter>> starters = mode -> shell -> agents;
+    return new NodeJoin(
+        store,
+        ssh,
+        distribution(Optional.of(launchExit)),
+        BootstrapStorageStep.steps(layout(), options, progress::add),
+        starters,
+        NodeJoin.PasswordSource.NONE,
+        progress::add,
+        InstantSource.system(),
+        NodeJoin.Sleeper.SYSTEM);
+  }
+
+  private NodeLayout layout() {
+    return new NodeLayout(
+        sshd.sandbox.resolve("opt/lain").toString(),
+        sshd.sandbox.resolve("run").toString(),
+        sshd.sandbox.resolve("log").toString(),
+        sshd.sandbox.resolve("data").toString(),
+        sshd.sandbox.resolve("units").toString());
   }
 
   private NodeJoin join(AgentStarter starter, NodeJoin.PasswordSource passwords)
@@ -280,6 +329,88 @@ class NodeJoinTest {
                 join.add(
                     request(List.of("node3:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5))))
         .hasMessageContaining("IP 127.0.0.1 of node3:127.0.0.1 belongs to node node2 already");
+  }
+
+  @Test
+  void theDockerDeviceIsGivenToTheNodesBootstrapWithEveryOptionThenTheNodeJoins() throws Exception {
+    authorizeClusterKey();
+    NodeJoin join =
+        joinWithStorage(
+            0,
+            new BootstrapStorageStep.Options(
+                Optional.of("example.org"), Optional.of("https://mirror.example.com"), true, true));
+
+    List<NodeInfo> joined =
+        join.add(
+            request(List.of("node2:127.0.0.1"), Optional.of("/dev/vdb"), Duration.ofSeconds(20)));
+
+    assertThat(joined).extracting(NodeInfo::key).containsExactly("node2:127.0.0.1:" + sshd.port());
+    assertThat(Files.readAllLines(dir.resolve("launch-args")))
+        .containsExactly(
+            "dev.lain.bootstrap.BootstrapMain",
+            "--execute",
+            "--storage-only",
+            "--docker-device",
+            "/dev/vdb",
+            "--node-ip",
+            "127.0.0.1",
+            "--domain",
+            "example.org",
+            "-m",
+            "https://mirror.example.com",
+            "--force",
+            "--no-systemd");
+    assertThat(progress)
+        .contains(
+            "[node2:127.0.0.1]   ==> [2/4] docker-storage: give the device to Docker",
+            "[node2:127.0.0.1] prepare docker storage on /dev/vdb: done");
+    assertThat(NodeInstall.load(store, "node2").orElseThrow().dockerDevice()).contains("/dev/vdb");
+  }
+
+  @Test
+  void withoutClusterOptionsOnlyTheDeviceAndTheNodeIpArePassed() throws Exception {
+    authorizeClusterKey();
+    joinWithStorage(0, BootstrapStorageStep.Options.defaults())
+        .add(
+            request(
+                List.of("node2:127.0.0.1"),
+                Optional.of("/dev/disk/by-id/it's one"),
+                Duration.ofSeconds(20)));
+
+    assertThat(Files.readAllLines(dir.resolve("launch-args")))
+        .containsExactly(
+            "dev.lain.bootstrap.BootstrapMain",
+            "--execute",
+            "--storage-only",
+            "--docker-device",
+            "/dev/disk/by-id/it's one",
+            "--node-ip",
+            "127.0.0.1");
+  }
+
+  @Test
+  void aFailingStorageStepStopsNodeAddNamingItAndLeavesNoKeyOrToken() throws Exception {
+    authorizeClusterKey();
+    NodeJoin join = joinWithStorage(1, BootstrapStorageStep.Options.defaults());
+
+    assertThatThrownBy(
+            () ->
+                join.add(
+                    request(
+                        List.of("node2:127.0.0.1"),
+                        Optional.of("/dev/vdb"),
+                        Duration.ofSeconds(5))))
+        .isInstanceOf(RemoteException.class)
+        .hasMessageContaining(
+            "node add node2:127.0.0.1 failed at step 'prepare docker storage on /dev/vdb'")
+        .hasMessageContaining("exited 1")
+        .hasMessageContaining("error: step 'docker-storage' failed: will not prepare /dev/vdb")
+        .hasMessageContaining("nothing on /dev/vdb is undone here")
+        .extracting(e -> ((RemoteException) e).code())
+        .isEqualTo(RemoteException.Code.STEP_FAILED);
+    assertThat(agents.agents).isEmpty();
+    assertNothingLeftOf("node2");
+    assertThat(store.list("/lain/nodes/").entries()).isEmpty();
   }
 
   @Test
