@@ -238,6 +238,22 @@ class LainctlNodeTest {
   }
 
   @Test
+  void nodeAddRefusesForceDeviceWithoutADockerDevice() {
+    CliRun run =
+        CliRun.lainctl(
+            env,
+            "node",
+            "add",
+            "--key",
+            dir.resolve("key/id").toString(),
+            "--force-device",
+            "node3:10.0.0.3");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(run.err())
+        .contains("--force-device only applies to --docker-device, which is not given");
+  }
+
+  @Test
   void nodeRemoveRefusesAnUnknownNode() {
     CliRun run =
         CliRun.lainctl(env, "node", "remove", "--key", dir.resolve("key/id").toString(), "node9");

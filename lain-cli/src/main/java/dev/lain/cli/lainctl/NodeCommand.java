@@ -3,6 +3,8 @@ package dev.lain.cli.lainctl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.Table;
+import dev.lain.cluster.config.ClusterConfigStore;
+import dev.lain.cluster.config.ConfigKey;
 import dev.lain.cluster.state.DeploydJson;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.master.DeploydException;
@@ -10,6 +12,7 @@ import dev.lain.master.DeploydService;
 import dev.lain.master.NodeSummary;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
+import dev.lain.remote.BootstrapStorageStep;
 import dev.lain.remote.ClusterKey;
 import dev.lain.remote.ClusterNodes;
 import dev.lain.remote.Distribution;
@@ -19,7 +22,6 @@ import dev.lain.remote.NodeJoin;
 import dev.lain.remote.NodeLayout;
 import dev.lain.remote.NodeRemove;
 import dev.lain.remote.RemoteException;
-import dev.lain.remote.RemoteStep;
 import dev.lain.remote.SshConnector;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
@@ -39,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -418,8 +421,18 @@ final class NodeCommand implements Callable<Integer> {
     @Option(
         names = {"-d", "--docker-device"},
         paramLabel = "DEV",
-        description = "A block device for Docker's storage.")
+        description =
+            "A block device for Docker's storage, prepared on the node by its"
+                + " bootstrap (--storage-only): LVM + xfs + overlay2, daemon.json, Docker"
+                + " restarted.")
     String dockerDevice;
+
+    @Option(
+        names = "--force-device",
+        description =
+            "Wipe a --docker-device that carries a filesystem, partition table or LVM signature"
+                + " (everything on it is lost).")
+    boolean forceDevice;
 
     @Option(
         names = "--agent-mode",
@@ -470,6 +483,7 @@ final class NodeCommand implements Callable<Integer> {
               }
               labelMap.put(label.substring(0, eq), label.substring(eq + 1));
             }
+            BootstrapStorageStep.Options storage = storageOptions(store);
             Distribution distribution =
                 dist == null
                     ? Distribution.ofRunningJar()
@@ -488,24 +502,46 @@ final class NodeCommand implements Callable<Integer> {
                     true,
                     Duration.ofSeconds(timeoutSeconds),
                     Duration.ofSeconds(Math.max(60, timeoutSeconds * 2L)));
+            Consumer<String> progress =
+                line -> {
+                  out.println(line);
+                  out.flush();
+                };
             try (SshConnector connector = ssh.connector()) {
               new NodeJoin(
                       store,
                       connector,
                       distribution,
-                      RemoteStep.DockerDeviceSteps.NOT_WIRED,
+                      BootstrapStorageStep.steps(NodeLayout.standard(prefix), storage, progress),
                       NodeJoin.remoteStarters(),
                       NodeCommand::askPassword,
-                      line -> {
-                        out.println(line);
-                        out.flush();
-                      },
+                      progress,
                       InstantSource.system(),
                       NodeJoin.Sleeper.SYSTEM)
                   .add(request);
             }
             return ExitCode.OK;
           });
+    }
+
+    /**
+     * What the node's bootstrap needs from the cluster: its domain (daemon.json trusts {@code
+     * registry.<domain>}) and registry mirror, as {@code lainctl config} shows them.
+     */
+    BootstrapStorageStep.Options storageOptions(Store store) {
+      if (forceDevice && dockerDevice == null) {
+        throw new RemoteException(
+            RemoteException.Code.INVALID,
+            "--force-device only applies to --docker-device, which is not given");
+      }
+      ClusterConfigStore config = new ClusterConfigStore(store);
+      String domain = config.get(ConfigKey.DOMAIN).effective();
+      String mirror = config.get(ConfigKey.REGISTRY_MIRROR).effective();
+      return new BootstrapStorageStep.Options(
+          domain.isEmpty() ? Optional.empty() : Optional.of(domain),
+          mirror.isEmpty() ? Optional.empty() : Optional.of(mirror),
+          forceDevice,
+          agentMode.equals("pid-file"));
     }
   }
 
