@@ -25,6 +25,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,6 +55,8 @@ public final class Executor {
 
   private static final Duration POLL = Duration.ofMillis(200);
   private static final String CLI_PHASE = "local";
+  private static final DateTimeFormatter ASIDE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final CommandRunner runner;
   private final Path root;
@@ -261,18 +266,148 @@ public final class Executor {
             .withLvmConfig(DockerStorage.lvmConfigFor(at("/run/udev/control")));
     StoragePlan storage =
         StoragePlan.of(Path.of(action.device()), Path.of(action.mountPoint()), options);
+    if (!action.wipe()) {
+      // --force keeps its old meaning: mount over whatever the data root holds.
+      moveAsidePristineDataRoot(action.mountPoint());
+    }
     DockerStorage.Outcome outcome =
         new DockerStorage(
                 argv -> {
                   CommandRunner.Result r = runner.run(argv);
                   return new dev.lain.storage.CommandRunner.Result(
                       r.exitCode(), r.stdout(), r.stderr());
-                })
+                },
+                root)
             .prepare(storage);
     note(
         outcome.changed()
             ? action.device() + ": " + String.join(", ", outcome.applied())
             : action.device() + " was prepared already");
+  }
+
+  /**
+   * Installing Debian's docker.io starts dockerd, which fills the data root at once. When that
+   * Docker holds no container and no image, it is stopped and its data root renamed to {@code <data
+   * root>.pre-lain-<time>} (never deleted), so the disk can be mounted there; the {@code docker}
+   * step starts it again. A data root with containers or images is refused with what it holds.
+   * Anything else (a mount point, a directory that is not Docker's) is left to lain-storage, which
+   * refuses a non-empty data root.
+   */
+  private void moveAsidePristineDataRoot(String dataRoot) {
+    Path directory = at(dataRoot);
+    if (!Files.isDirectory(directory) || isEmpty(directory)) {
+      return;
+    }
+    CommandRunner.Result mount =
+        runner.run(List.of("findmnt", "-n", "-r", "-o", "SOURCE", "--mountpoint", dataRoot));
+    if (mount.succeeded() && !mount.stdout().isBlank()) {
+      return;
+    }
+    CommandRunner.Result info =
+        runner.run(List.of("docker", "info", "--format", Facts.DockerContents.FORMAT));
+    Optional<Facts.DockerContents> answered =
+        info.succeeded() ? Facts.DockerContents.parse(info.stdout()) : Optional.empty();
+    Optional<Facts.DockerContents> contents = answered.or(() -> contentsOnDisk(directory));
+    if (contents.isEmpty()) {
+      return;
+    }
+    if (!contents.get().pristine()) {
+      throw new StepFailed(
+          dataRoot
+              + " holds "
+              + contents.get().describe()
+              + (answered.isPresent() ? " (docker info)" : " (its files; dockerd did not answer)")
+              + ": nothing was changed. Remove them (docker rm, docker rmi), or stop Docker and"
+              + " move "
+              + dataRoot
+              + " away yourself, then run again; or pass --force to mount the disk over them"
+              + " (they stay hidden underneath; --force also wipes any signature on the device)");
+    }
+    stopDocker(answered.isPresent());
+    String aside =
+        dataRoot
+            + Layout.MOVED_ASIDE
+            + ASIDE_TIME.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    try {
+      // No REPLACE_EXISTING: an earlier copy is never overwritten.
+      Files.move(directory, at(aside));
+    } catch (IOException e) {
+      throw new StepFailed(
+          "Docker was stopped but "
+              + dataRoot
+              + " could not be moved to "
+              + aside
+              + ": "
+              + e
+              + "; move it yourself, then run again");
+    }
+    note(
+        dataRoot
+            + " held a pristine Docker (no containers, no images): "
+            + dataRoot
+            + " moved aside to "
+            + aside
+            + " (not deleted: remove it once Docker runs on the disk)");
+  }
+
+  /**
+   * What a Docker data root holds by its files, for a dockerd that does not answer: entries under
+   * {@code containers/} and image records under {@code image/<driver>/imagedb/content/sha256/};
+   * empty when the directory does not look like Docker's.
+   */
+  private static Optional<Facts.DockerContents> contentsOnDisk(Path dataRoot) {
+    Path containers = dataRoot.resolve("containers");
+    Path images = dataRoot.resolve("image");
+    if (!Files.isDirectory(containers) || !Files.isDirectory(images)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> drivers = Files.list(images)) {
+      int imageCount = 0;
+      for (Path driver : drivers.toList()) {
+        Path records = driver.resolve("imagedb/content/sha256");
+        if (Files.isDirectory(records)) {
+          imageCount += count(records);
+        }
+      }
+      return Optional.of(new Facts.DockerContents(count(containers), imageCount));
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int count(Path directory) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return Math.toIntExact(entries.count());
+    }
+  }
+
+  private static boolean isEmpty(Path directory) {
+    try {
+      return count(directory) == 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops Docker before its data root moves: systemd's units, else our pid file. */
+  private void stopDocker(boolean answers) {
+    if (Files.isDirectory(at(Layout.SYSTEMD_RUNNING))) {
+      // The socket too, or the next docker command would start it again.
+      must(List.of("systemctl", "stop", "docker.socket", "docker"));
+      note("Docker stopped (systemctl stop docker.socket docker)");
+      return;
+    }
+    if (alive("lain-dockerd").isPresent()) {
+      stopPidFile("lain-dockerd", true);
+      note("Docker stopped (" + Layout.pidFile("lain-dockerd") + ")");
+      return;
+    }
+    if (answers) {
+      throw new StepFailed(
+          "dockerd runs but not from "
+              + Layout.pidFile("lain-dockerd")
+              + ": stop it yourself (service docker stop), then run again");
+    }
   }
 
   private void startDocker(Plan plan, Action.StartDocker action) {
@@ -289,7 +424,8 @@ public final class Executor {
     } else {
       directory(Layout.RUN);
       directory(Layout.LOGS);
-      if (action.restart()) {
+      // The docker-storage step may have stopped it already to move its data root aside.
+      if (action.restart() && runner.run(List.of("docker", "info")).succeeded()) {
         stopPidFile("lain-dockerd", true);
       }
       if (alive("lain-dockerd").isEmpty()) {

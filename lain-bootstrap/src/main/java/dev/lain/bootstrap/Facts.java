@@ -190,6 +190,7 @@ public record Facts(
    *     registry.yml, lain-* units), by absolute path
    * @param dockerDataSource what /var/lib/docker is mounted from, if it is a mount point
    * @param store what the cluster store holds, if it exists and could be read
+   * @param dockerContents how many containers and images dockerd reports, when it answers
    */
   public record Installed(
       Set<String> packages,
@@ -198,13 +199,47 @@ public record Facts(
       boolean baseImage,
       Map<String, String> files,
       Optional<String> dockerDataSource,
-      Optional<StoreContents> store) {
+      Optional<StoreContents> store,
+      Optional<DockerContents> dockerContents) {
     public Installed {
       packages = Set.copyOf(packages);
       runningServices = Set.copyOf(runningServices);
       files = Map.copyOf(files);
       Objects.requireNonNull(dockerDataSource, "dockerDataSource");
       Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(dockerContents, "dockerContents");
+    }
+
+    /** Without what dockerd holds (it did not answer, or was not asked). */
+    public Installed(
+        Set<String> packages,
+        Set<String> runningServices,
+        boolean dockerRunning,
+        boolean baseImage,
+        Map<String, String> files,
+        Optional<String> dockerDataSource,
+        Optional<StoreContents> store) {
+      this(
+          packages,
+          runningServices,
+          dockerRunning,
+          baseImage,
+          files,
+          dockerDataSource,
+          store,
+          Optional.empty());
+    }
+
+    public Installed withDockerContents(DockerContents value) {
+      return new Installed(
+          packages,
+          runningServices,
+          dockerRunning,
+          baseImage,
+          files,
+          dockerDataSource,
+          store,
+          Optional.of(value));
     }
 
     /** A machine LAIN never touched. */
@@ -221,12 +256,20 @@ public record Facts(
           baseImage,
           files,
           dockerDataSource,
-          Optional.of(value));
+          Optional.of(value),
+          dockerContents);
     }
 
     public Installed withRunning(Set<String> value) {
       return new Installed(
-          packages, value, dockerRunning, baseImage, files, dockerDataSource, store);
+          packages,
+          value,
+          dockerRunning,
+          baseImage,
+          files,
+          dockerDataSource,
+          store,
+          dockerContents);
     }
 
     public Optional<String> file(String path) {
@@ -240,6 +283,48 @@ public record Facts(
     /** Whether /var/lib/docker is already on the logical volume bootstrap makes. */
     public boolean dockerStoragePrepared() {
       return dockerDataSource.filter(Layout.DOCKER_LV_MAPPER::equals).isPresent();
+    }
+  }
+
+  /**
+   * What a Docker engine holds, as {@code docker info --format '{{.Containers}} {{.Images}}'}
+   * reports it (or as its data root's files show when it does not answer).
+   */
+  public record DockerContents(int containers, int images) {
+    /** The format asked of {@code docker info}. */
+    public static final String FORMAT = "{{.Containers}} {{.Images}}";
+
+    public DockerContents {
+      if (containers < 0 || images < 0) {
+        throw new IllegalArgumentException("counts must not be negative");
+      }
+    }
+
+    /** Parses the answer to {@link #FORMAT}: two numbers; anything else is empty. */
+    public static Optional<DockerContents> parse(String answer) {
+      String[] fields = answer.strip().split("\\s+");
+      if (fields.length != 2) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(
+            new DockerContents(Integer.parseInt(fields[0]), Integer.parseInt(fields[1])));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+
+    /** Nothing but what a freshly installed Docker makes: no container, no image. */
+    public boolean pristine() {
+      return containers == 0 && images == 0;
+    }
+
+    /** {@code 2 containers, 1 image}. */
+    public String describe() {
+      return containers
+          + (containers == 1 ? " container, " : " containers, ")
+          + images
+          + (images == 1 ? " image" : " images");
     }
   }
 

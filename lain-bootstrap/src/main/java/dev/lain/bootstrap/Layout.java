@@ -14,6 +14,10 @@ public final class Layout {
   public static final String CA_KEY = ETC + "/ssl/ca.key";
   public static final String DAEMON_JSON = "/etc/docker/daemon.json";
   public static final String DOCKER_DATA = "/var/lib/docker";
+
+  /** Appended (with a time) to a pristine Docker data root moved aside for a Docker disk. */
+  public static final String MOVED_ASIDE = ".pre-lain-";
+
   public static final String FSTAB = "/etc/fstab";
   public static final String SYSTEMD_UNITS = "/etc/systemd/system";
   public static final String SYSTEMD_RUNNING = "/run/systemd/system";

@@ -237,6 +237,15 @@ public final class MachineProbe {
     for (String path : paths) {
       read(under(root, path)).ifPresent(content -> files.put(path, content));
     }
+    // What dockerd holds decides whether a Docker disk may take over its data root.
+    Optional<Facts.DockerContents> contents = Optional.empty();
+    if (dockerRunning && options.dockerDevice().isPresent()) {
+      CommandRunner.Result counts =
+          runner.run(List.of("docker", "info", "--format", Facts.DockerContents.FORMAT));
+      if (counts.succeeded()) {
+        contents = Facts.DockerContents.parse(counts.stdout());
+      }
+    }
     Optional<String> dockerData = Optional.empty();
     if (commands.contains("findmnt")) {
       CommandRunner.Result mount =
@@ -260,7 +269,7 @@ public final class MachineProbe {
     Optional<Facts.StoreContents> store =
         options.storageOnly() ? Optional.empty() : storeReader.read(storeUrl);
     return new Facts.Installed(
-        packages, running, dockerRunning, baseImage, files, dockerData, store);
+        packages, running, dockerRunning, baseImage, files, dockerData, store, contents);
   }
 
   private static Optional<Long> pid(String text) {

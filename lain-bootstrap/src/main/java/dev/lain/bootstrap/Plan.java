@@ -180,7 +180,14 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
               + ", xfs, mounted on "
               + Layout.DOCKER_DATA
               + " for overlay2"
-              + (options.force() ? " (existing signatures wiped: --force)" : ""),
+              + (options.force()
+                  ? " (existing signatures wiped: --force)"
+                  : "; a pristine "
+                      + Layout.DOCKER_DATA
+                      + " (no containers, no images) is moved aside to "
+                      + Layout.DOCKER_DATA
+                      + Layout.MOVED_ASIDE
+                      + "<time>, never deleted"),
           new Action.PrepareDockerStorage(
               device,
               Layout.DOCKER_VG,

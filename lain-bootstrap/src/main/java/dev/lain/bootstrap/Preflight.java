@@ -185,6 +185,44 @@ public final class Preflight {
                   : "mounted on " + Layout.DOCKER_DATA + " by an earlier bootstrap"));
     }
     checks.add(signature(path, device, ours, options.force()));
+    if (!ours) {
+      facts.installed().dockerContents().ifPresent(c -> checks.add(dockerData(c, options.force())));
+    }
+  }
+
+  /**
+   * What the running Docker holds in the data root the disk takes over; on a fresh machine Docker
+   * is not installed yet and the executor looks again after installing it.
+   */
+  private static Check dockerData(Facts.DockerContents contents, boolean force) {
+    if (contents.pristine()) {
+      return Check.ok(
+          "docker-data",
+          "Docker holds no containers and no images: "
+              + Layout.DOCKER_DATA
+              + " is moved aside to "
+              + Layout.DOCKER_DATA
+              + Layout.MOVED_ASIDE
+              + "<time>");
+    }
+    if (force) {
+      return Check.warning(
+          "docker-data",
+          "Docker holds "
+              + contents.describe()
+              + " in "
+              + Layout.DOCKER_DATA
+              + ": --force mounts the disk over them (hidden, not deleted)");
+    }
+    return Check.failed(
+        "docker-data",
+        "Docker holds "
+            + contents.describe()
+            + " in "
+            + Layout.DOCKER_DATA
+            + ": remove them, or stop Docker and move "
+            + Layout.DOCKER_DATA
+            + " away yourself, or pass --force to mount the disk over them");
   }
 
   private static Check signature(String path, Facts.Device device, boolean ours, boolean force) {

@@ -71,8 +71,7 @@ class ExecutorTest {
             "{\"Driver\":\"overlay2\",\"DockerRootDir\":\"/var/lib/docker\","
                 + "\"DriverStatus\":[[\"Backing Filesystem\",\"xfs\"],[\"Supports d_type\","
                 + "\"true\"]],\"Warnings\":[]}"));
-    // --force: the storage check of the data root reads the real /var/lib/docker, which this
-    // machine's Docker fills; with --force the run is the same on every machine.
+    // --force: wipes a signature and mounts over the data root, as before.
     List<String> flags =
         List.of(
             "--storage-only",
@@ -101,6 +100,141 @@ class ExecutorTest {
     }
     assertThat(file).as("golden file (regenerate with -Dlain.golden.update=true)").exists();
     assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  private static final List<String> STORAGE_FLAGS =
+      List.of("--storage-only", "--docker-device", "/dev/vdb", "--node-ip", "192.168.77.21");
+
+  /** A blank 100 GiB /dev/vdb and a dockerd that runs on the prepared xfs once started. */
+  private static Sandbox storageSandbox(Path dir) {
+    Sandbox sandbox = new Sandbox(dir, true);
+    sandbox.runner.answer("blockdev --getsize64 /dev/vdb", CommandRunner.Result.ok("107374182400"));
+    sandbox.runner.answer("lsblk -n -r -d -o MAJ:MIN", new CommandRunner.Result(32, "", ""));
+    sandbox.runner.answer("blkid -p", new CommandRunner.Result(2, "", ""));
+    sandbox.runner.answer("findmnt", new CommandRunner.Result(1, "", ""));
+    sandbox.runner.answer(
+        "docker info --format {{json .}}",
+        CommandRunner.Result.ok(
+            "{\"Driver\":\"overlay2\",\"DockerRootDir\":\"/var/lib/docker\","
+                + "\"DriverStatus\":[[\"Backing Filesystem\",\"xfs\"],[\"Supports d_type\","
+                + "\"true\"]],\"Warnings\":[]}"));
+    return sandbox;
+  }
+
+  /** What Debian's freshly started dockerd leaves in its data root: directories, no records. */
+  private static Path debianDockerDataRoot(Path dir) throws IOException {
+    Path data = dir.resolve("var/lib/docker");
+    Files.createDirectories(data.resolve("containers"));
+    Files.createDirectories(data.resolve("image/overlay2/imagedb/content/sha256"));
+    Files.createDirectories(data.resolve("overlay2/l"));
+    Files.writeString(data.resolve("engine-id"), "0f0e6a7c-engine\n");
+    return data;
+  }
+
+  private static void assertGolden(String name, List<String> flags, Sandbox sandbox)
+      throws IOException {
+    String actual = "$ ./bootstrap --execute " + String.join(" ", flags) + "\n" + sandbox.render();
+    Path file = GOLDEN.resolve(name + ".txt");
+    if (Boolean.getBoolean("lain.golden.update")) {
+      Files.writeString(file, actual, StandardCharsets.UTF_8);
+    }
+    assertThat(file).as("golden file (regenerate with -Dlain.golden.update=true)").exists();
+    assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aPristineDockerIsStoppedAndItsDataRootMovedAsideBeforeTheDiskIsPrepared(@TempDir Path dir)
+      throws IOException {
+    Sandbox sandbox = storageSandbox(dir);
+    debianDockerDataRoot(dir);
+    sandbox.runner.answer(
+        "docker info --format {{.Containers}} {{.Images}}", CommandRunner.Result.ok("0 0\n"));
+    Facts facts = Fixtures.freshDebian().withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb")));
+
+    Executor.Outcome outcome = sandbox.executor().execute(plan(STORAGE_FLAGS, facts));
+
+    assertThat(outcome.succeeded()).as(sandbox.err()).isTrue();
+    assertThat(sandbox.runner.recorded())
+        .containsSubsequence(
+            "docker info --format {{.Containers}} {{.Images}}",
+            "systemctl stop docker.socket docker",
+            "blockdev --getsize64 /dev/vdb",
+            "mkfs.xfs -n ftype=1 -m uuid=3f1c2a8e-0000-4000-8000-000000000001 -L lain-docker"
+                + " /dev/docker/data",
+            "mount -t xfs -o defaults,noatime /dev/docker/data /var/lib/docker",
+            "systemctl enable -q --now docker");
+    assertThat(dir.resolve("var/lib/docker.pre-lain-20261127T100000Z/engine-id")).exists();
+    assertGolden("execute-storage-pristine-docker", STORAGE_FLAGS, sandbox);
+  }
+
+  @Test
+  void withoutAnAnswerFromDockerItsFilesTellThatItIsPristine(@TempDir Path dir) throws IOException {
+    Sandbox sandbox = storageSandbox(dir);
+    debianDockerDataRoot(dir);
+    sandbox.runner.answer(
+        "docker info --format {{.Containers}}",
+        new CommandRunner.Result(1, "", "Cannot connect to the Docker daemon"));
+    Facts facts = Fixtures.freshDebian().withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb")));
+
+    Executor.Outcome outcome = sandbox.executor().execute(plan(STORAGE_FLAGS, facts));
+
+    assertThat(outcome.succeeded()).as(sandbox.err()).isTrue();
+    assertThat(sandbox.runner.recorded()).contains("systemctl stop docker.socket docker");
+    assertThat(dir.resolve("var/lib/docker.pre-lain-20261127T100000Z/engine-id")).exists();
+    assertThat(sandbox.out())
+        .contains(
+            "/var/lib/docker moved aside to /var/lib/docker.pre-lain-20261127T100000Z (not"
+                + " deleted");
+  }
+
+  @Test
+  void aDataRootWithContainersOrImagesIsRefusedWithItsCountsAndNothingChanges(@TempDir Path dir)
+      throws IOException {
+    Sandbox sandbox = storageSandbox(dir);
+    Path data = debianDockerDataRoot(dir);
+    sandbox.runner.answer(
+        "docker info --format {{.Containers}} {{.Images}}", CommandRunner.Result.ok("2 3\n"));
+    Facts facts = Fixtures.freshDebian().withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb")));
+    List<String> before = sandbox.files();
+
+    Executor.Outcome outcome = sandbox.executor().execute(plan(STORAGE_FLAGS, facts));
+
+    assertThat(outcome.done()).containsExactly("packages");
+    assertThat(outcome.failure().orElseThrow().step()).isEqualTo("docker-storage");
+    assertThat(outcome.failure().orElseThrow().message())
+        .startsWith(
+            "/var/lib/docker holds 2 containers, 3 images (docker info): nothing was changed."
+                + " Remove them (docker rm, docker rmi), or stop Docker and move /var/lib/docker"
+                + " away yourself, then run again; or pass --force");
+    assertThat(sandbox.runner.recorded())
+        .containsExactly(
+            "env DEBIAN_FRONTEND=noninteractive apt-get update -q",
+            "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends"
+                + " docker.io lvm2 xfsprogs curl ca-certificates",
+            "findmnt -n -r -o SOURCE --mountpoint /var/lib/docker",
+            "docker info --format {{.Containers}} {{.Images}}");
+    assertThat(sandbox.files()).isEqualTo(before);
+    assertThat(data.resolve("engine-id")).exists();
+  }
+
+  @Test
+  void forceStillMountsOverADataRootWithoutAskingDocker(@TempDir Path dir) throws IOException {
+    Sandbox sandbox = storageSandbox(dir);
+    Path data = debianDockerDataRoot(dir);
+    sandbox.runner.answer(
+        "docker info --format {{.Containers}} {{.Images}}", CommandRunner.Result.ok("2 3\n"));
+    List<String> flags = Stream.concat(STORAGE_FLAGS.stream(), Stream.of("--force")).toList();
+    Facts facts = Fixtures.freshDebian().withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb")));
+
+    Executor.Outcome outcome = sandbox.executor().execute(plan(flags, facts));
+
+    assertThat(outcome.succeeded()).as(sandbox.err()).isTrue();
+    assertThat(sandbox.runner.recorded())
+        .doesNotContain("systemctl stop docker.socket docker")
+        .doesNotContain("docker info --format {{.Containers}} {{.Images}}")
+        .contains("mount -t xfs -o defaults,noatime /dev/docker/data /var/lib/docker");
+    assertThat(data.resolve("engine-id")).exists();
+    assertThat(dir.resolve("var/lib")).isDirectoryNotContaining("glob:**/docker.pre-lain-*");
   }
 
   @Test

@@ -20,6 +20,23 @@ class PreflightTest {
     return Fixtures.freshDebian().withDevice(Optional.of(device));
   }
 
+  @Test
+  void aPristineDockerDoesNotFailAFreshMachine() {
+    Facts facts =
+        withDisk(Fixtures.emptyDisk("/dev/vdb"))
+            .withInstalled(
+                Facts.Installed.nothing().withDockerContents(new Facts.DockerContents(0, 0)));
+
+    List<Check> checks = Preflight.check(facts, Fixtures.options("--docker-device", "/dev/vdb"));
+
+    assertThat(Preflight.failed(checks)).as(checks.toString()).isFalse();
+    assertThat(checks)
+        .filteredOn(c -> c.name().equals("docker-data"))
+        .singleElement()
+        .satisfies(
+            c -> assertThat(c.detail()).contains("moved aside to /var/lib/docker.pre-lain-"));
+  }
+
   static Stream<Arguments> failures() {
     return Stream.of(
         row("not root", f -> f.withUid(1000), List.of(), "root", Check.Status.FAILED, "uid 1000"),
@@ -157,6 +174,28 @@ class PreflightTest {
             "device-signature",
             Check.Status.FAILED,
             "holds ext4: pass --force"),
+        row(
+            "docker holds containers and images",
+            f ->
+                withDisk(Fixtures.emptyDisk("/dev/vdb"))
+                    .withInstalled(
+                        Facts.Installed.nothing()
+                            .withDockerContents(new Facts.DockerContents(2, 3))),
+            List.of("--docker-device", "/dev/vdb"),
+            "docker-data",
+            Check.Status.FAILED,
+            "Docker holds 2 containers, 3 images in /var/lib/docker: remove them"),
+        row(
+            "docker holds containers and images, forced",
+            f ->
+                withDisk(Fixtures.emptyDisk("/dev/vdb"))
+                    .withInstalled(
+                        Facts.Installed.nothing()
+                            .withDockerContents(new Facts.DockerContents(1, 1))),
+            List.of("--docker-device", "/dev/vdb", "--force"),
+            "docker-data",
+            Check.Status.WARNING,
+            "1 container, 1 image"),
         row(
             "device has LVM of someone else",
             f ->

@@ -25,9 +25,24 @@ import java.util.stream.Stream;
  */
 public final class DockerStorage {
   private final CommandRunner runner;
+  private final Path files;
 
+  /** Prepares storage on the machine whose file system is {@code /}. */
   public DockerStorage(CommandRunner runner) {
+    this(runner, Path.of("/"));
+  }
+
+  /**
+   * Prepares storage on a machine whose file system is seen here under {@code files} ({@code /}, or
+   * a sandbox in tests): the data root is listed and created under it, while commands, fstab and
+   * the drop-in still name the machine's own path.
+   */
+  public DockerStorage(CommandRunner runner, Path files) {
     this.runner = runner;
+    this.files = files;
+    if (!files.isAbsolute()) {
+      throw new IllegalArgumentException("files must be an absolute path: " + files);
+    }
   }
 
   /** What happened. */
@@ -110,7 +125,7 @@ public final class DockerStorage {
       }
     }
     return new DeviceState(
-        sizeBytes, mountPoints, signature, atRoot, target, uuid, hasFiles(plan.dataRoot()));
+        sizeBytes, mountPoints, signature, atRoot, target, uuid, hasFiles(seen(plan.dataRoot())));
   }
 
   /**
@@ -167,11 +182,12 @@ public final class DockerStorage {
         return true;
       }
       case Step.MakeDirectory mkdir -> {
-        if (Files.isDirectory(mkdir.directory())) {
+        Path directory = seen(mkdir.directory());
+        if (Files.isDirectory(directory)) {
           return false;
         }
         try {
-          Files.createDirectories(mkdir.directory());
+          Files.createDirectories(directory);
         } catch (IOException e) {
           throw new StorageException(StorageException.Code.IO, e.toString(), e);
         }
@@ -219,6 +235,11 @@ public final class DockerStorage {
       message.append(undo.isEmpty() ? "." : ": " + String.join("; ", undo));
     }
     return message.toString();
+  }
+
+  /** A path of the machine as this process sees it. */
+  private Path seen(Path machinePath) {
+    return files.resolve(machinePath.toString().replaceFirst("^/+", ""));
   }
 
   private static Optional<String> exportValue(String export, String key) {
