@@ -3,6 +3,7 @@ package dev.lain.bootstrap;
 import dev.lain.cluster.config.ConfigKey;
 import dev.lain.cluster.config.ConfigValue;
 import dev.lain.model.DnsNames;
+import dev.lain.model.Ipv4;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.InvalidPathException;

@@ -1,5 +1,6 @@
 package dev.lain.bootstrap;
 
+import dev.lain.model.Ipv4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

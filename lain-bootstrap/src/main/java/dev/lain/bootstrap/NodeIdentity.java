@@ -1,6 +1,7 @@
 package dev.lain.bootstrap;
 
 import dev.lain.model.DnsNames;
+import dev.lain.model.Ipv4;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

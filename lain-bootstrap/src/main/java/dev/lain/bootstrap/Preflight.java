@@ -1,5 +1,6 @@
 package dev.lain.bootstrap;
 
+import dev.lain.model.Ipv4;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.model.ClusterDomains;
 import dev.lain.model.DnsNames;
+import dev.lain.model.Ipv4;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -30,8 +31,6 @@ final class ConfigValues {
           .build();
   private static final Pattern CERT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern APP_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*");
-  private static final Pattern IPV4 =
-      Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
 
   private ConfigValues() {}
 
@@ -107,7 +106,9 @@ final class ConfigValues {
   }
 
   static ConfigValue vip(String raw) {
-    return ipv4(raw).map(ConfigValues::rejected).orElseGet(() -> new ConfigValue.Accepted(raw));
+    return Ipv4.problem(raw)
+        .map(ConfigValues::rejected)
+        .orElseGet(() -> new ConfigValue.Accepted(raw));
   }
 
   static ConfigValue network(String raw) {
@@ -117,7 +118,7 @@ final class ConfigValues {
     }
     String ip = raw.substring(0, slash);
     String bits = raw.substring(slash + 1);
-    Optional<String> ipProblem = ipv4(ip);
+    Optional<String> ipProblem = Ipv4.problem(ip);
     if (ipProblem.isPresent()) {
       return rejected(ipProblem.get());
     }
@@ -125,10 +126,8 @@ final class ConfigValues {
       return rejected("prefix length '" + bits + "' must be a number from 0 to 32");
     }
     int prefix = Integer.parseInt(bits);
-    long address = toLong(ip);
-    long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
-    if ((address & mask) != address) {
-      String network = fromLong(address & mask) + "/" + prefix;
+    String network = Ipv4.networkOf(ip, prefix);
+    if (!network.equals(ip + "/" + prefix)) {
       return rejected("'" + raw + "' has host bits set: did you mean " + network + "?");
     }
     return new ConfigValue.Accepted(ip + "/" + prefix);
@@ -196,36 +195,6 @@ final class ConfigValues {
     // A glob is sound when it would be a host name with its wildcards filled in.
     String filled = pattern.replace('*', 'x').replace('?', 'x');
     return DnsNames.problem(filled).map(p -> "pattern '" + raw + "' " + p);
-  }
-
-  private static Optional<String> ipv4(String raw) {
-    if (!IPV4.matcher(raw).matches()) {
-      return Optional.of("'" + raw + "' must be an IPv4 address like 192.168.77.201");
-    }
-    for (String part : raw.split("\\.")) {
-      if (Integer.parseInt(part) > 255) {
-        return Optional.of("'" + raw + "' has an octet above 255");
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static long toLong(String ip) {
-    long value = 0;
-    for (String part : ip.split("\\.")) {
-      value = (value << 8) | Integer.parseInt(part);
-    }
-    return value;
-  }
-
-  private static String fromLong(long value) {
-    return ((value >> 24) & 255)
-        + "."
-        + ((value >> 16) & 255)
-        + "."
-        + ((value >> 8) & 255)
-        + "."
-        + (value & 255);
   }
 
   private static Optional<JsonNode> parseJson(String raw, List<String> problems, String example) {

@@ -1,17 +1,17 @@
-package dev.lain.bootstrap;
+package dev.lain.model;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** IPv4 addresses and networks as plain numbers (no lookups, unlike {@code InetAddress}). */
-final class Ipv4 {
+public final class Ipv4 {
   private static final Pattern DOTTED =
       Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
 
   private Ipv4() {}
 
   /** Why {@code raw} is not a dotted IPv4 address, or empty. */
-  static Optional<String> problem(String raw) {
+  public static Optional<String> problem(String raw) {
     if (!DOTTED.matcher(raw).matches()) {
       return Optional.of("'" + raw + "' must be an IPv4 address like 192.168.77.21");
     }
@@ -23,7 +23,7 @@ final class Ipv4 {
     return Optional.empty();
   }
 
-  static long toLong(String ip) {
+  public static long toLong(String ip) {
     long value = 0;
     for (String part : ip.split("\\.")) {
       value = (value << 8) | Integer.parseInt(part);
@@ -31,7 +31,7 @@ final class Ipv4 {
     return value;
   }
 
-  static String fromLong(long value) {
+  public static String fromLong(long value) {
     return ((value >> 24) & 255)
         + "."
         + ((value >> 16) & 255)
@@ -41,24 +41,24 @@ final class Ipv4 {
         + (value & 255);
   }
 
-  static long mask(int prefix) {
+  public static long mask(int prefix) {
     return prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
   }
 
   /** The network {@code ip/prefix} lies in, e.g. 10.0.0.5/24 -> 10.0.0.0/24. */
-  static String networkOf(String ip, int prefix) {
+  public static String networkOf(String ip, int prefix) {
     return fromLong(toLong(ip) & mask(prefix)) + "/" + prefix;
   }
 
   /** Whether {@code ip} lies in {@code cidr} (a checked a.b.c.d/n). */
-  static boolean contains(String cidr, String ip) {
+  public static boolean contains(String cidr, String ip) {
     int slash = cidr.indexOf('/');
     int prefix = Integer.parseInt(cidr.substring(slash + 1));
     long network = toLong(cidr.substring(0, slash));
     return (toLong(ip) & mask(prefix)) == network;
   }
 
-  static boolean isLoopback(String ip) {
+  public static boolean isLoopback(String ip) {
     return ip.startsWith("127.");
   }
 }
