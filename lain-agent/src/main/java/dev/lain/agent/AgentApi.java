@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * instance.
  *
  * <pre>
+ * GET /api/health
+ *     200 {"node": ..., "docker": "ok"|"unreachable", "docker_version": ..., "detail": ...}: whether
+ *         the node's container engine answers a version request (cheap: no container is listed)
  * GET /api/containers/{name}/logs[?follow=true|false][&amp;tail=N|all]
  *     200 text/plain: stdout and stderr merged as lines; with follow=true the response stays open
  *         and passes on new lines until the container stops or the client goes away
@@ -107,6 +110,7 @@ public final class AgentApi implements AutoCloseable {
                 "this API needs the cluster's agent token in " + AgentToken.HEADER);
           }
         });
+    app.get("/api/health", ctx -> ctx.json(healthJson(health(node, runtime))));
     app.get(
         "/api/containers/{name}/logs",
         ctx -> {
@@ -132,6 +136,30 @@ public final class AgentApi implements AutoCloseable {
           log.error("agent API: {} {} failed", ctx.method(), ctx.path(), e);
           error(ctx, 500, "internal", "internal error; see the agent's log");
         });
+  }
+
+  /** Asks the engine its version; a failure is a finding here, not an error of the request. */
+  static AgentHealth health(String node, ContainerRuntime runtime) {
+    try {
+      return new AgentHealth(node, true, runtime.version(), "");
+    } catch (RuntimeFailure e) {
+      // The engine's own words stay in the agent's log: they may name its internals.
+      log.warn("agent API: health: the container engine did not answer", e);
+      String detail =
+          e.code() == RuntimeFailure.Code.UNAVAILABLE
+              ? "the node's container engine cannot be reached"
+              : "the node's container engine refused a version request; see the agent's log";
+      return new AgentHealth(node, false, "", detail);
+    }
+  }
+
+  static Map<String, String> healthJson(AgentHealth health) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("node", health.node());
+    body.put("docker", health.docker());
+    body.put("docker_version", health.dockerVersion());
+    body.put("detail", health.detail());
+    return body;
   }
 
   /** The container named {@code name} if this agent manages it; 404 for any other. */

@@ -67,23 +67,76 @@ public final class AgentClient {
     if (tail < LogOptions.ALL_LINES) {
       throw new IllegalArgumentException("tail must be a line count or ALL_LINES: " + tail);
     }
-    if (!node.hasAgentApi()) {
-      throw new AgentException(
-          AgentException.Code.UNREACHABLE,
-          "the agent of node " + node.name() + " advertises no API (it may predate it)");
-    }
     URI uri =
-        URI.create(
-            "http://"
-                + hostOf(node.ip())
-                + ":"
-                + node.agentPort()
-                + "/api/containers/"
+        agentUri(
+            node,
+            "/api/containers/"
                 + URLEncoder.encode(container, StandardCharsets.UTF_8)
                 + "/logs?follow="
                 + follow
                 + "&tail="
                 + (tail == LogOptions.ALL_LINES ? "all" : Integer.toString(tail)));
+    String where = where(node, uri);
+    HttpResponse<InputStream> response = send(node, uri);
+    if (response.statusCode() == 200) {
+      return response.body();
+    }
+    if (response.statusCode() == 401) {
+      // Perhaps the token was replaced in the store: read it again next time.
+      token = null;
+    }
+    throw refusal(response, where);
+  }
+
+  /**
+   * What the agent of {@code node} says about itself and its container engine ({@code GET
+   * /api/health}). An agent that cannot be reached, or refuses, is an {@link AgentException}.
+   */
+  public AgentHealth health(NodeInfo node) {
+    Objects.requireNonNull(node, "node");
+    URI uri = agentUri(node, "/api/health");
+    HttpResponse<InputStream> response = send(node, uri);
+    String where = where(node, uri);
+    if (response.statusCode() != 200) {
+      if (response.statusCode() == 401) {
+        token = null;
+      }
+      throw refusal(response, where);
+    }
+    try (InputStream in = response.body()) {
+      JsonNode json = DeploydJson.mapper().readTree(in.readNBytes(64 * 1024));
+      String docker = json.path("docker").asText("");
+      if (!docker.equals(AgentHealth.OK) && !docker.equals(AgentHealth.UNREACHABLE)) {
+        throw new AgentException(
+            AgentException.Code.UNREACHABLE,
+            where + " answered no health: docker='" + docker + "'");
+      }
+      return new AgentHealth(
+          json.path("node").asText(node.name()),
+          docker.equals(AgentHealth.OK),
+          json.path("docker_version").asText(""),
+          json.path("detail").asText(""));
+    } catch (IOException e) {
+      throw new AgentException(
+          AgentException.Code.UNREACHABLE, "cannot read the answer of " + where + ": " + e, e);
+    }
+  }
+
+  private URI agentUri(NodeInfo node, String pathAndQuery) {
+    if (!node.hasAgentApi()) {
+      throw new AgentException(
+          AgentException.Code.UNREACHABLE,
+          "the agent of node " + node.name() + " advertises no API (it may predate it)");
+    }
+    return URI.create("http://" + hostOf(node.ip()) + ":" + node.agentPort() + pathAndQuery);
+  }
+
+  private static String where(NodeInfo node, URI uri) {
+    return "the agent of node " + node.name() + " at " + uri.getAuthority();
+  }
+
+  /** Sends a GET with the token; waits {@link #timeout} for the answer's headers. */
+  private HttpResponse<InputStream> send(NodeInfo node, URI uri) {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .GET()
@@ -91,10 +144,9 @@ public final class AgentClient {
             // Only until the headers: a followed answer then stays open as long as it needs.
             .timeout(timeout)
             .build();
-    String where = "the agent of node " + node.name() + " at " + uri.getAuthority();
-    HttpResponse<InputStream> response;
+    String where = where(node, uri);
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException | ConnectException e) {
       throw new AgentException(
           AgentException.Code.UNREACHABLE, "cannot connect to " + where + ": " + e, e);
@@ -111,14 +163,6 @@ public final class AgentClient {
       throw new AgentException(
           AgentException.Code.UNREACHABLE, "interrupted while asking " + where, e);
     }
-    if (response.statusCode() == 200) {
-      return response.body();
-    }
-    if (response.statusCode() == 401) {
-      // Perhaps the token was replaced in the store: read it again next time.
-      token = null;
-    }
-    throw refusal(response, where);
   }
 
   /** The agent's JSON error as an exception with its code; anything else is not the agent API. */

@@ -172,6 +172,52 @@ class AgentApiTest {
     return ((AgentException) e).code();
   }
 
+  // ---- health -----------------------------------------------------------------------------------
+
+  @Test
+  void healthSaysTheEngineIsOkWithItsVersion() throws Exception {
+    AgentHealth health = client.health(node);
+
+    assertThat(health).isEqualTo(new AgentHealth("node1", true, FakeRuntime.VERSION, ""));
+    assertThat(health.docker()).isEqualTo("ok");
+    assertThat(get("/api/health", Optional.of(token)).body())
+        .isEqualTo(
+            "{\"node\":\"node1\",\"docker\":\"ok\",\"docker_version\":\""
+                + FakeRuntime.VERSION
+                + "\",\"detail\":\"\"}");
+  }
+
+  @Test
+  void healthSaysAnUnavailableEngineIsUnreachable() throws Exception {
+    runtime.setAvailable(false);
+
+    AgentHealth health = client.health(node);
+
+    assertThat(health.dockerReachable()).isFalse();
+    assertThat(health.docker()).isEqualTo("unreachable");
+    assertThat(health.dockerVersion()).isEmpty();
+    assertThat(health.detail()).isEqualTo("the node's container engine cannot be reached");
+    HttpResponse<String> response = get("/api/health", Optional.of(token));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"docker\":\"unreachable\"");
+
+    runtime.setAvailable(true);
+    assertThat(client.health(node).docker()).isEqualTo("ok");
+  }
+
+  @Test
+  void healthWithoutTheTokenIs401() throws Exception {
+    for (Optional<String> wrong : List.of(Optional.<String>empty(), Optional.of("0".repeat(64)))) {
+      HttpResponse<String> response = get("/api/health", wrong);
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.body()).contains("\"code\":\"unauthorized\"").doesNotContain("docker");
+    }
+    try (Store other = new MemoryStore()) {
+      assertThatThrownBy(() -> new AgentClient(other).health(node))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(AgentException.Code.UNAUTHORIZED));
+    }
+  }
+
   // ---- registration -----------------------------------------------------------------------------
 
   @Test

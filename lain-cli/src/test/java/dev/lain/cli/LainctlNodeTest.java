@@ -3,6 +3,7 @@ package dev.lain.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.agent.AgentApi;
 import dev.lain.cluster.state.DeploydJson;
 import dev.lain.cluster.state.DeploydKeys;
 import dev.lain.cluster.state.DeploydState;
@@ -18,11 +19,10 @@ import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.TargetState;
 import dev.lain.model.router.RouterStatus;
+import dev.lain.runtime.FakeRuntime;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,14 +40,16 @@ class LainctlNodeTest {
   @TempDir Path dir;
   private Map<String, String> env;
   private Store store;
-  private ServerSocket agentApi;
+  private FakeRuntime runtime;
+  private AgentApi agentApi;
 
   @BeforeEach
   void registerTwoNodes() throws IOException {
     env = Map.of("LAIN_STORE", "embedded:" + dir.resolve("store.db"));
     store = Stores.open(env.get("LAIN_STORE"));
-    // node1's "agent API": a socket that accepts connections; node2 advertises a closed port.
-    agentApi = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    // node1's agent API, on a fake engine; node2 advertises a closed port.
+    runtime = FakeRuntime.onSystemClock();
+    agentApi = AgentApi.start("127.0.0.1", 0, "node1", runtime, store);
     DeploydState state = new DeploydState(store);
     state.registerNode(
         new NodeInfo(
@@ -56,7 +58,7 @@ class LainctlNodeTest {
             22,
             new Resources(1L << 30, 2000),
             Map.of("group", "default"),
-            agentApi.getLocalPort()));
+            agentApi.port()));
     state.registerNode(
         new NodeInfo(
             "node2",
@@ -96,6 +98,7 @@ class LainctlNodeTest {
   void close() throws IOException {
     store.close();
     agentApi.close();
+    runtime.close();
   }
 
   @Test
@@ -191,8 +194,36 @@ class LainctlNodeTest {
   void healthFailsForANodeWithoutHeartbeatOrReachableAgent() {
     CliRun run = CliRun.lainctl(env, "node", "health");
     assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
-    assertThat(run.out()).containsPattern("node1 +live +reachable");
-    assertThat(run.out()).containsPattern("node2 +missing \\(lease expired\\) +unreachable");
+    assertThat(run.out()).containsPattern("node1 +live +reachable .* ok \\(fake-1.0\\)");
+    assertThat(run.out())
+        .containsPattern("node2 +missing \\(lease expired\\) +unreachable .* agent unreachable");
+  }
+
+  @Test
+  void healthShowsADockerEngineTheAgentCannotReach() {
+    new DeploydState(store)
+        .heartbeat("node2", "127.0.0.2", store.grantLease(Duration.ofSeconds(60)).id());
+    store.put(
+        DeploydKeys.NODES + "node2:127.0.0.2:2222",
+        DeploydJson.write(
+            new NodeInfo(
+                "node2",
+                "127.0.0.2",
+                2222,
+                new Resources(1L << 30, 2000),
+                Map.of(),
+                NodeInfo.NO_AGENT_API)));
+    assertThat(CliRun.lainctl(env, "node", "health").exitCode()).isZero();
+
+    runtime.setAvailable(false);
+
+    CliRun run = CliRun.lainctl(env, "node", "health");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(run.out())
+        .containsPattern(
+            "node1 +live +reachable .* unreachable \\(the node's container engine cannot be"
+                + " reached\\)")
+        .containsPattern("node2 +live +none .* not reported \\(no agent API\\)");
   }
 
   @Test

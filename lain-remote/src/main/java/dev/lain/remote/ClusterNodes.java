@@ -1,13 +1,13 @@
 package dev.lain.remote;
 
+import dev.lain.agent.AgentClient;
+import dev.lain.agent.AgentException;
+import dev.lain.agent.AgentHealth;
 import dev.lain.cluster.state.DeploydKeys;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.store.Store;
 import dev.lain.store.Txn;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,26 +48,61 @@ public final class ClusterNodes {
     return store.get(DeploydKeys.heartbeat(node)).isPresent();
   }
 
-  /** What a health check found about one node's agent. */
-  public record AgentProbe(boolean alive, Optional<Boolean> apiReachable, String detail) {}
+  /**
+   * What a health check found about one node's agent.
+   *
+   * @param alive whether its heartbeat lease is live
+   * @param apiReachable whether its agent API answered; empty when it advertises none
+   * @param detail where the API is, or why it did not answer
+   * @param dockerOk whether its container engine answered the agent; empty when not known (no API,
+   *     or the agent did not answer)
+   * @param docker the engine as shown: {@code ok (27.3.1)}, {@code unreachable (why)}, {@code agent
+   *     unreachable}, {@code not reported (...)}
+   */
+  public record AgentProbe(
+      boolean alive,
+      Optional<Boolean> apiReachable,
+      String detail,
+      Optional<Boolean> dockerOk,
+      String docker) {
+    /** Heartbeat live, and the agent API and its engine answering where there is an API. */
+    public boolean healthy() {
+      return alive && apiReachable.orElse(true) && dockerOk.orElse(true);
+    }
+  }
 
   /**
-   * The node's heartbeat and whether its agent API accepts a connection within {@code timeout}
-   * (empty when the agent advertises no API).
+   * The node's heartbeat and what its agent API says about its container engine ({@code GET
+   * /api/health}), waiting {@code timeout} for the answer.
    */
   public static AgentProbe probe(Store store, NodeInfo node, Duration timeout) {
     boolean alive = alive(store, node.name());
     if (!node.hasAgentApi()) {
-      return new AgentProbe(alive, Optional.empty(), "the agent advertises no API");
-    }
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(node.ip(), node.agentPort()), (int) timeout.toMillis());
-      return new AgentProbe(alive, Optional.of(true), node.ip() + ":" + node.agentPort());
-    } catch (IOException e) {
       return new AgentProbe(
           alive,
-          Optional.of(false),
-          "cannot connect to " + node.ip() + ":" + node.agentPort() + ": " + e.getMessage());
+          Optional.empty(),
+          "the agent advertises no API",
+          Optional.empty(),
+          "not reported (no agent API)");
+    }
+    String where = node.ip() + ":" + node.agentPort();
+    try {
+      AgentHealth health = new AgentClient(store, timeout).health(node);
+      String docker =
+          health.docker()
+              + (health.dockerReachable()
+                  ? (health.dockerVersion().isEmpty() ? "" : " (" + health.dockerVersion() + ")")
+                  : (health.detail().isEmpty() ? "" : " (" + health.detail() + ")"));
+      return new AgentProbe(
+          alive, Optional.of(true), where, Optional.of(health.dockerReachable()), docker);
+    } catch (AgentException e) {
+      if (e.code() == AgentException.Code.UNREACHABLE) {
+        return new AgentProbe(
+            alive, Optional.of(false), e.getMessage(), Optional.empty(), "agent unreachable");
+      }
+      // It answered, but refused (a token from another cluster, a store it cannot read).
+      return new AgentProbe(
+          alive, Optional.of(true), where, Optional.of(false), "not reported: " + e.getMessage());
     }
   }
 

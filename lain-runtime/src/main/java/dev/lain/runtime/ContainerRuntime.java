@@ -31,6 +31,14 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Every container (running or not) carrying all of {@code labels}. */
   List<ContainerInfo> list(Map<String, String> labels);
 
+  /**
+   * The engine's version (Docker's {@code Version}, e.g. {@code 27.3.1}): a cheap call that shows
+   * the engine answers, for health checks.
+   *
+   * @throws RuntimeFailure {@link RuntimeFailure.Code#UNAVAILABLE} if the engine cannot be reached
+   */
+  String version();
+
   /** True if the image is present locally. */
   boolean hasImage(String image);
 

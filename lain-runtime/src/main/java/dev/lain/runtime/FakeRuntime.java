@@ -421,6 +421,14 @@ public final class FakeRuntime implements ContainerRuntime {
                 .toList());
   }
 
+  /** What the fake answers to {@link #version()} while available. */
+  public static final String VERSION = "fake-1.0";
+
+  @Override
+  public String version() {
+    return mutate(new Call.Version(), () -> VERSION);
+  }
+
   @Override
   public boolean hasImage(String image) {
     return mutate(new Call.HasImage(image), () -> images.contains(normalizeImage(image)));
@@ -516,6 +524,8 @@ public final class FakeRuntime implements ContainerRuntime {
         labels = Map.copyOf(labels);
       }
     }
+
+    record Version() implements Call {}
 
     record HasImage(String image) implements Call {}
 

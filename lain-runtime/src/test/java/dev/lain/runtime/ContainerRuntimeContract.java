@@ -164,6 +164,11 @@ public abstract class ContainerRuntimeContract {
   // ---- lifecycle --------------------------------------------------------------------------------
 
   @Test
+  void versionNamesTheEngine() {
+    assertThat(runtime.version()).isNotBlank();
+  }
+
+  @Test
   void createdContainerIsReportedWithItsNameImageAndLabelsButDoesNotRun() {
     ContainerRequest request = request(Script.RUNS_FOREVER).label("lain.app", "hello").build();
 

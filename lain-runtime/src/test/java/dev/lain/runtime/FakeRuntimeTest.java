@@ -311,6 +311,7 @@ class FakeRuntimeTest {
             RuntimeFailure.class,
             e -> assertThat(e.code()).isEqualTo(RuntimeFailure.Code.UNAVAILABLE));
     assertThatThrownBy(() -> runtime.list(Map.of())).isInstanceOf(RuntimeFailure.class);
+    assertThatThrownBy(runtime::version).isInstanceOf(RuntimeFailure.class);
 
     runtime.setAvailable(true);
     assertThat(info(id).state()).isEqualTo(ContainerState.RUNNING);

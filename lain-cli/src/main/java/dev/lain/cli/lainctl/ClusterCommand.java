@@ -77,7 +77,7 @@ final class ClusterCommand implements Callable<Integer> {
         healthy &= line(out, !nodes.isEmpty(), "nodes: " + nodes.size() + " registered");
         for (NodeInfo n : nodes.values()) {
           ClusterNodes.AgentProbe probe = ClusterNodes.probe(store, n, NodeCommand.PROBE_TIMEOUT);
-          boolean ok = probe.alive() && probe.apiReachable().orElse(true);
+          boolean ok = probe.healthy();
           healthy &=
               line(
                   out,
@@ -93,7 +93,8 @@ final class ClusterCommand implements Callable<Integer> {
                           .orElse("none")
                       + " ("
                       + probe.detail()
-                      + ")");
+                      + "), docker "
+                      + probe.docker());
         }
         for (RouterStatus r : state.routers()) {
           healthy &=

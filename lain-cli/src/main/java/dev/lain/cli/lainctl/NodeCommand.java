@@ -264,8 +264,8 @@ final class NodeCommand implements Callable<Integer> {
       name = "health",
       description = {
         "Each node: its heartbeat (live while the agent keeps its lease), whether its agent API",
-        "accepts connections, and its Docker engine as far as the agent reports it.",
-        "Exits 1 when a node is unhealthy."
+        "answers, and its Docker engine as the agent reports it (ok with its version,",
+        "unreachable, or agent unreachable). Exits 1 when a node is unhealthy."
       })
   static final class Health implements Callable<Integer> {
     @ParentCommand NodeCommand node;
@@ -284,7 +284,7 @@ final class NodeCommand implements Callable<Integer> {
             Table table = new Table("NODE", "HEARTBEAT", "AGENT API", "DOCKER");
             for (NodeInfo n : nodes.values()) {
               ClusterNodes.AgentProbe probe = ClusterNodes.probe(store, n, PROBE_TIMEOUT);
-              healthy &= probe.alive() && probe.apiReachable().orElse(true);
+              healthy &= probe.healthy();
               table.row(
                   n.name(),
                   probe.alive() ? "live" : "missing (lease expired)",
@@ -292,9 +292,7 @@ final class NodeCommand implements Callable<Integer> {
                       + " ("
                       + probe.detail()
                       + ")",
-                  // The agent reports instance states, not its engine: a failing engine shows up
-                  // in the instances' errors (lain ps), not here.
-                  "not reported");
+                  probe.docker());
             }
             table.print(out);
             return healthy ? ExitCode.OK : ExitCode.FAILED;

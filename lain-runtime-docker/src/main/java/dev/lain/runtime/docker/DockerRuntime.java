@@ -349,6 +349,15 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public String version() {
+    try {
+      return orEmpty(client.versionCmd().exec()::getVersion);
+    } catch (RuntimeException e) {
+      throw failure("ask the engine's version", e);
+    }
+  }
+
+  @Override
   public boolean hasImage(String image) {
     try {
       client.inspectImageCmd(image).exec();

@@ -189,6 +189,8 @@ class DockerRuntimeTest {
       assertThatThrownBy(() -> docker.list(Map.of()))
           .satisfies(e -> assertThat(code(e)).isEqualTo(RuntimeFailure.Code.UNAVAILABLE))
           .hasMessageContaining(own.socketUri().toString());
+      assertThatThrownBy(docker::version)
+          .satisfies(e -> assertThat(code(e)).isEqualTo(RuntimeFailure.Code.UNAVAILABLE));
 
       own.start();
       assertThat(docker.list(Map.of())).isEmpty();
