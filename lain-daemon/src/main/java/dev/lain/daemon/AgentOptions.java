@@ -73,6 +73,14 @@ final class AgentOptions {
               + " port. The port in use is registered with the node (default ${DEFAULT-VALUE}).")
   int agentPort = AgentApi.DEFAULT_PORT;
 
+  @Option(
+      names = "--join-token-file",
+      paramLabel = "FILE",
+      description =
+          "A one-time join token (from lainctl node add) to redeem before registering; the file is"
+              + " deleted once read. A missing, spent, expired or foreign token stops the agent.")
+  Path joinTokenFile;
+
   String dockerHost(LaindCommand laind) {
     if (docker != null) {
       return docker;
@@ -136,7 +144,8 @@ final class AgentOptions {
             + " bytes, cpu "
             + node.capacity().cpuMillis()
             + "m",
-        "labels: " + node.labels());
+        "labels: " + node.labels(),
+        "join-token-file: " + (joinTokenFile == null ? "none" : joinTokenFile));
   }
 
   private String name() {

@@ -1,6 +1,7 @@
 package dev.lain.daemon;
 
 import dev.lain.agent.AgentClient;
+import dev.lain.agent.AgentConfig;
 import dev.lain.agent.NodeAgent;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.console.Console;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +27,28 @@ final class Roles {
 
   /** A node agent on the Docker engine the options name; closing it stops both. */
   static AutoCloseable agent(Store store, AgentOptions options, LaindCommand laind) {
-    ContainerRuntime runtime = DockerRuntime.connect(URI.create(options.dockerHost(laind)));
-    NodeAgent agent = NodeAgent.start(options.config(), store, runtime, InstantSource.system());
+    return agent(
+        store, options, () -> DockerRuntime.connect(URI.create(options.dockerHost(laind))));
+  }
+
+  /**
+   * A node agent on the runtime {@code engine} opens. With a join token file, the token is redeemed
+   * first: one that is not (spent, expired, for another node) is an {@link IllegalStateException},
+   * and nothing is registered nor the engine opened.
+   */
+  static AutoCloseable agent(Store store, AgentOptions options, Supplier<ContainerRuntime> engine) {
+    AgentConfig config = options.config();
+    if (options.joinTokenFile != null) {
+      JoinTokenFile.redeem(store, options.joinTokenFile, config.node().name());
+    }
+    ContainerRuntime runtime = engine.get();
+    NodeAgent agent;
+    try {
+      agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
     return () -> {
       agent.close();
       runtime.close();

@@ -1,5 +1,6 @@
 package dev.lain.remote;
 
+import dev.lain.cluster.state.JoinTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Optional;
 
 /**
  * How a node's agent is to run: {@code laind --store URL agent --node-name NAME --node-ip IP
- * --ssh-port PORT --data-root DIR -l K=V... EXTRA...}, and the join token its first start redeems.
+ * --ssh-port PORT --data-root DIR -l K=V... EXTRA...}, and the join token its first start redeems
+ * ({@code --join-token-file}).
  */
 public record AgentLaunch(
     NodeAddress node,
@@ -41,30 +43,27 @@ public record AgentLaunch(
   }
 
   /**
-   * The node-side start script: redeems the join token if one is waiting (first start only), then
-   * becomes the agent. With {@code exec} the agent keeps the script's pid (the pid file stays
-   * true).
+   * The node-side start script: becomes the agent, passing it the join token file if one is waiting
+   * (first start only: the agent deletes the file when it reads it, and redeems the token before it
+   * registers). With {@code exec} the agent keeps the script's pid (the pid file stays true).
    */
   public String script() {
-    String prefix = RemoteShell.quote(layout.prefix());
     String tokenFile = RemoteShell.quote(layout.joinTokenFile());
     StringBuilder s = new StringBuilder();
     s.append("#!/bin/sh\n");
     s.append("# Written by lainctl node add: starts the agent of node ").append(node.name());
-    s.append(".\n# The first start redeems the one-time join token; later starts find none.\n");
+    s.append(
+        ".\n# The first start hands the agent the one-time join token; later starts find none.\n");
     s.append("set -e\n");
+    s.append("set --\n");
     s.append("if [ -f ").append(tokenFile).append(" ]; then\n");
-    s.append("  LAIN_JOIN_TOKEN=\"$(cat ").append(tokenFile).append(")\" ").append(prefix);
-    s.append("/scripts/lib/launch dev.lain.remote.RedeemJoinToken --store ");
-    s.append(RemoteShell.quote(storeUrl)).append(" --node-name ");
-    s.append(RemoteShell.quote(node.name())).append("\n");
-    s.append("  rm -f ").append(tokenFile).append("\n");
+    s.append("  set -- --join-token-file ").append(tokenFile).append("\n");
     s.append("fi\n");
-    s.append("exec ").append(prefix).append("/bin/laind");
+    s.append("exec ").append(RemoteShell.quote(layout.prefix())).append("/bin/laind");
     for (String arg : laindArgs()) {
       s.append(' ').append(RemoteShell.quote(arg));
     }
-    s.append('\n');
+    s.append(" \"$@\"\n");
     return s.toString();
   }
 }

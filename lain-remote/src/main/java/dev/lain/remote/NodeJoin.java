@@ -3,6 +3,7 @@ package dev.lain.remote;
 import static dev.lain.remote.RemoteShell.quote;
 
 import dev.lain.cluster.state.DeploydState;
+import dev.lain.cluster.state.JoinTokens;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;

@@ -2,6 +2,7 @@ package dev.lain.remote;
 
 import dev.lain.agent.AgentConfig;
 import dev.lain.agent.NodeAgent;
+import dev.lain.cluster.state.JoinTokens;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.Resources;
 import dev.lain.runtime.FakeRuntime;
@@ -13,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts a node's agent in the test's JVM on the fake runtime, redeeming the join token as the
- * node-side script does; with {@code redeem} false it never redeems (a join that must time out).
+ * Starts a node's agent in the test's JVM on the fake runtime, redeeming the join token as {@code
+ * laind agent --join-token-file} does; with {@code redeem} false it never redeems (a join that must
+ * time out).
  */
 final class InProcessAgentStarter implements AgentStarter {
   private final Store store;

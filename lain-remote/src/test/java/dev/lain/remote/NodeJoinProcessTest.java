@@ -3,6 +3,7 @@ package dev.lain.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lain.cluster.state.DeploydState;
+import dev.lain.cluster.state.JoinTokens;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.Resources;
 import dev.lain.store.Store;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole way through SSH: {@code node add} copies the distribution (the repository's {@code
  * bin/} and {@code scripts/lib/} launchers, and a jar) into the sandbox, the node's start script
- * redeems the join token and execs a real {@code laind agent} process (pid file), which registers
- * in the shared embedded store; {@code node remove} stops it over SSH and unregisters it.
+ * execs a real {@code laind agent --join-token-file} process (pid file), which redeems the join
+ * token itself and then registers in the shared embedded store; {@code node remove} stops it over
+ * SSH and unregisters it.
  *
  * <p>The jar is {@code -Dlain.dist.jar} when given (the shaded build), else a manifest-only jar
  * whose {@code Class-Path} is this test's class path. The agent talks to a private dockerd
@@ -145,6 +147,10 @@ class NodeJoinProcessTest {
       Path pidFile = sandbox.resolve("run/lain-agent.pid");
       long pid = Long.parseLong(Files.readString(pidFile).strip());
       assertThat(ProcessHandle.of(pid)).get().matches(ProcessHandle::isAlive);
+      // The agent itself redeemed the token: the script only hands it the file.
+      assertThat(Files.readString(sandbox.resolve("opt/lain/etc/lain-node-agent")))
+          .contains("--join-token-file")
+          .doesNotContain("RedeemJoinToken");
       assertThat(sandbox.resolve("opt/lain/etc/join-token")).doesNotExist();
       assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty();
       assertThat(NodeInstall.load(store, "node2")).isPresent();

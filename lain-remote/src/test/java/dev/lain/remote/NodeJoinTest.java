@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lain.cluster.state.DeploydKeys;
 import dev.lain.cluster.state.DeploydState;
+import dev.lain.cluster.state.JoinTokens;
 import dev.lain.master.Engine;
 import dev.lain.model.deploy.ContainerSpec;
 import dev.lain.model.deploy.HealthCheck;

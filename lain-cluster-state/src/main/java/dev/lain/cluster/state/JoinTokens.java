@@ -1,4 +1,4 @@
-package dev.lain.remote;
+package dev.lain.cluster.state;
 
 import dev.lain.store.KeyValue;
 import dev.lain.store.Lease;
@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * One-time tokens that let one named node join: {@code /lain/cluster/join_tokens/<id>} holds the
  * node's name and the SHA-256 of the secret, under a lease, so an unused token disappears by
- * itself. The node redeems it once, before its agent first registers; the store never holds the
- * secret.
+ * itself. The node's agent redeems it once, before it first registers ({@code laind agent
+ * --join-token-file}); the store never holds the secret. {@code lainctl node add} (lain-remote)
+ * creates, watches and withdraws them.
  */
 public final class JoinTokens {
   public static final String PREFIX = "/lain/cluster/join_tokens/";
