@@ -1,13 +1,27 @@
 package dev.lain.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.model.Container;
+import dev.lain.agent.ContainerLabels;
 import dev.lain.cluster.state.DeploydState;
 import dev.lain.cluster.state.JoinTokens;
+import dev.lain.master.Engine;
+import dev.lain.model.deploy.ContainerSpec;
+import dev.lain.model.deploy.HealthCheck;
+import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.NodeConstraint;
 import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
+import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.deploy.RunState;
+import dev.lain.scheduler.EngineSettings;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
+import dev.lain.testkit.BusyboxImage;
 import dev.lain.testkit.DockerDaemon;
 import java.io.File;
 import java.io.IOException;
@@ -34,15 +48,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole way through SSH: {@code node add} copies the distribution (the repository's {@code
  * bin/} and {@code scripts/lib/} launchers, and a jar) into the sandbox, the node's start script
  * execs a real {@code laind agent --join-token-file} process (pid file), which redeems the join
- * token itself and then registers in the shared embedded store; {@code node remove} stops it over
- * SSH and unregisters it.
+ * token itself and then registers in the shared embedded store; an engine in the test places a
+ * worker (lain-testkit's busybox image) on the joined node, whose agent runs it in a private
+ * dockerd (lain-testkit); the pod group is removed again, and {@code node remove} stops the agent
+ * over SSH and unregisters it.
  *
  * <p>The jar is {@code -Dlain.dist.jar} when given (the shaded build), else a manifest-only jar
- * whose {@code Class-Path} is this test's class path. The agent talks to a private dockerd
- * (lain-testkit); no instance is placed on it (that needs an image: NodeJoinTest places one on the
- * fake runtime).
+ * whose {@code Class-Path} is this test's class path.
  */
 class NodeJoinProcessTest {
+  static final String WORKER = "joined.worker.sleeper";
+
   @TempDir Path dir;
   private final List<String> progress = new ArrayList<>();
   private SandboxSshd sshd;
@@ -81,9 +97,43 @@ class NodeJoinProcessTest {
     return jar;
   }
 
+  /** A worker that only sleeps; busybox's sleep as pid 1 ignores SIGTERM, hence the short kill. */
+  private static PodGroupSpec worker(String image) {
+    return new PodGroupSpec(
+        WORKER,
+        "joined",
+        1,
+        ContainerSpec.of(image).withCommand(List.of("sleep", "3600")).withMemory(32L << 20),
+        1,
+        RestartPolicy.ALWAYS,
+        List.of(NodeConstraint.DEFAULT_GROUP),
+        false,
+        new HealthCheck.None(),
+        Duration.ZERO,
+        Duration.ofSeconds(1));
+  }
+
+  /** The worker's containers in the private dockerd, found by LAIN's pod group label. */
+  private static List<Container> workerContainers(DockerDaemon docker) {
+    return docker
+        .client()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(ContainerLabels.POD_GROUP, WORKER))
+        .exec();
+  }
+
+  private static Optional<InstanceStatus> runningOn(DeploydState state, String node) {
+    return state.snapshot().instances().stream()
+        .filter(i -> i.id().podGroup().equals(WORKER))
+        .filter(i -> i.node().equals(node) && i.state() == RunState.RUNNING)
+        .findFirst();
+  }
+
   @Test
   void addsANodeWithARealAgentProcessThenRemovesIt() throws Exception {
     DockerDaemon docker = DockerDaemon.shared();
+    String image = BusyboxImage.in(docker);
     String storeUrl = "embedded:" + dir.resolve("store.db");
     sshd = new SandboxSshd(dir.resolve("node"), Optional.empty());
     Path sandbox = sshd.sandbox;
@@ -155,8 +205,38 @@ class NodeJoinProcessTest {
       assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty();
       assertThat(NodeInstall.load(store, "node2")).isPresent();
 
-      // Another live node, so that node2 is not the last one.
+      // The joined node receives an instance for real: a container in the private dockerd.
       DeploydState state = new DeploydState(store);
+      Engine engine =
+          Engine.start(
+              store,
+              new EngineSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3),
+              InstantSource.system(),
+              Duration.ofMillis(200));
+      try {
+        assertThat(state.createPodGroup(PodGroupRecord.deployed(worker(image)))).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> runningOn(state, "node2").isPresent());
+        InstanceStatus instance = runningOn(state, "node2").orElseThrow();
+        assertThat(instance.nodeIp()).isEqualTo("127.0.0.1");
+        List<Container> containers = workerContainers(docker);
+        assertThat(containers).hasSize(1);
+        Container container = containers.getFirst();
+        assertThat(container.getNames()).containsExactly("/" + instance.id().containerName());
+        assertThat(container.getImage()).isEqualTo(image);
+        assertThat(container.getState()).isEqualTo("running");
+        assertThat(container.getLabels())
+            .containsEntry(ContainerLabels.NODE, "node2")
+            .containsEntry(ContainerLabels.NAMESPACE, "joined")
+            .containsEntry(ContainerLabels.INSTANCE, "1");
+
+        assertThat(state.removePodGroup(WORKER)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> workerContainers(docker).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.assignmentsOf("node2").isEmpty());
+      } finally {
+        engine.close();
+      }
+
+      // Another live node, so that node2 is not the last one.
       state.registerNode(
           new NodeInfo("node9", "127.0.0.9", 22, new Resources(1L << 30, 1000), Map.of()));
       state.heartbeat("node9", "127.0.0.9", store.grantLease(Duration.ofSeconds(60)).id());
