@@ -13,6 +13,8 @@ import java.util.Optional;
  * started, from any manager.
  *
  * @param agentMode {@link AgentStarter#kind()} of the starter used
+ * @param files the distribution's files as copied, relative to {@link NodeLayout#prefix()}: what
+ *     {@code node remove} deletes there (with the start script and the join token file)
  */
 public record NodeInstall(
     String name,
@@ -24,7 +26,8 @@ public record NodeInstall(
     Optional<String> dockerDevice,
     Map<String, String> labels,
     List<String> agentArgs,
-    String storeUrl) {
+    String storeUrl,
+    List<String> files) {
   public static final String PREFIX = "/lain/cluster/node_installs/";
 
   public NodeInstall {
@@ -37,6 +40,9 @@ public record NodeInstall(
     labels = Map.copyOf(labels);
     agentArgs = List.copyOf(agentArgs);
     Objects.requireNonNull(storeUrl, "storeUrl");
+    // Records written before node add kept its file list have none: nothing of the distribution
+    // is then deleted.
+    files = files == null ? List.of() : List.copyOf(files);
   }
 
   /** The agent's launch as installed (no token: it was spent on the first start). */

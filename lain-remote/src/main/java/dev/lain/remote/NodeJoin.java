@@ -257,7 +257,8 @@ public final class NodeJoin {
                     request.dockerDevice(),
                     request.labels(),
                     request.agentArgs(),
-                    request.nodeStoreUrl())
+                    request.nodeStoreUrl(),
+                    distribution.entries().stream().map(Distribution.Entry::relative).toList())
                 .save(store);
             return null;
           });

@@ -21,12 +21,14 @@ import java.util.function.Function;
  * <pre>
  *  refuse: unknown node | last node | store member (etcd member, or the node of the embedded store)
  *   └─► drain (mode DRAINING; the engine moves its instances) ─► wait: no assignment left there
- *        └─► stop its agent over SSH, as node add started it ─► unregister (node key, heartbeat,
- *            mode, reports) ─► forget the install record
+ *        └─► stop its agent over SSH, as node add started it ─► delete the files node add
+ *            installed ({@link NodeUninstall}) ─► unregister (node key, heartbeat, mode, reports)
+ *            ─► forget the install record
  * </pre>
  *
  * A drain that does not finish in time leaves the node draining (and in the cluster), so that a
- * second {@code node remove} carries on.
+ * second {@code node remove} carries on. Files that cannot be deleted (or a record whose paths are
+ * refused) are a warning: the node is removed all the same, and the files stay.
  */
 public final class NodeRemove {
   /** LAIN's list of etcd members: {@code /lain/nodes/etcd-members/<name>:<ip>:<port>}. */
@@ -146,9 +148,7 @@ public final class NodeRemove {
 
     Optional<NodeInstall> install = NodeInstall.load(store, name);
     if (install.isPresent()) {
-      progress.accept("[" + name + "] stop the agent (" + install.get().agentMode() + ") ...");
-      stopAgent(install.get());
-      progress.accept("[" + name + "] stop the agent: stopped");
+      stopAgentAndDeleteFiles(install.get());
     } else if (ClusterNodes.alive(store, name)) {
       throw new RemoteException(
           RemoteException.Code.REFUSED,
@@ -162,7 +162,7 @@ public final class NodeRemove {
     progress.accept("[" + name + "] removed");
   }
 
-  private void stopAgent(NodeInstall install) {
+  private void stopAgentAndDeleteFiles(NodeInstall install) {
     if (ssh == null) {
       throw new RemoteException(
           RemoteException.Code.INVALID,
@@ -170,7 +170,10 @@ public final class NodeRemove {
     }
     NodeAddress address = new NodeAddress(install.name(), install.ip());
     try (RemoteShell shell = ssh.connect(address, install.sshPort())) {
+      progress.accept("[" + install.name() + "] stop the agent (" + install.agentMode() + ") ...");
       starters.apply(install.agentMode()).stop(shell, install.launch());
+      progress.accept("[" + install.name() + "] stop the agent: stopped");
+      deleteFiles(shell, install);
     } catch (RemoteException e) {
       throw new RemoteException(
           e.code(),
@@ -179,6 +182,22 @@ public final class NodeRemove {
               + " failed at step 'stop the agent' (the node stays draining): "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** Never fails the removal: files that stay are a warning. */
+  private void deleteFiles(RemoteShell shell, NodeInstall install) {
+    String step = "[" + install.name() + "] delete the files node add installed";
+    progress.accept(step + " ...");
+    try {
+      progress.accept(step + ": " + NodeUninstall.plan(install).run(shell));
+    } catch (RemoteException e) {
+      progress.accept(
+          "["
+              + install.name()
+              + "] warning: "
+              + e.getMessage()
+              + "; the node is removed all the same");
     }
   }
 }

@@ -132,7 +132,7 @@ public final class RemoteAgentStarter implements AgentStarter {
     }
   }
 
-  private static String unitPath(NodeLayout layout) {
+  static String unitPath(NodeLayout layout) {
     return layout.unitDir() + "/" + UNIT;
   }
 

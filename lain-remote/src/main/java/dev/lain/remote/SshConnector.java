@@ -28,6 +28,9 @@ import org.apache.sshd.common.SshException;
  * beside the cluster key; a changed host key is refused.
  */
 public final class SshConnector implements AutoCloseable {
+  /** Appended to a file's path while it is being written (renamed into place when complete). */
+  static final String UPLOAD_SUFFIX = ".lain-tmp";
+
   private final SshClient client;
   private final ClusterKey key;
   private final String user;
@@ -189,7 +192,7 @@ public final class SshConnector implements AutoCloseable {
     /** Streams the bytes into a temporary file, checks them if a digest is given, then renames. */
     private void put(InputStream in, String remotePath, String mode, String digest) {
       String path = RemoteShell.quote(remotePath);
-      String tmp = RemoteShell.quote(remotePath + ".lain-tmp");
+      String tmp = RemoteShell.quote(remotePath + UPLOAD_SUFFIX);
       String check =
           digest.isEmpty()
               ? ""

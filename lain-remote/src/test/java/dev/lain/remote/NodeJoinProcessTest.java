@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * token itself and then registers in the shared embedded store; an engine in the test places a
  * worker (lain-testkit's busybox image) on the joined node, whose agent runs it in a private
  * dockerd (lain-testkit); the pod group is removed again, and {@code node remove} stops the agent
- * over SSH and unregisters it.
+ * over SSH, deletes what node add installed and unregisters it.
  *
  * <p>The jar is {@code -Dlain.dist.jar} when given (the shaded build), else a manifest-only jar
  * whose {@code Class-Path} is this test's class path.
@@ -253,6 +253,9 @@ class NodeJoinProcessTest {
       assertThat(state.nodes()).containsOnlyKeys("node9");
       assertThat(ClusterNodes.alive(store, "node2")).isFalse();
       assertThat(pidFile).doesNotExist();
+      // What node add installed is gone: the distribution, the start script, the agent's log.
+      assertThat(sandbox.resolve("opt/lain")).doesNotExist();
+      assertThat(sandbox.resolve("log/agent.log")).doesNotExist();
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
     }
   }

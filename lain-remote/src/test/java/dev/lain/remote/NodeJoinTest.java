@@ -519,9 +519,80 @@ class NodeJoinTest {
           .atMost(Duration.ofSeconds(15))
           .until(() -> running().stream().anyMatch(s -> s.node().equals("node3")));
       assertThat(progress).anyMatch(l -> l.contains("[node2] drain: no instance left"));
+      // What node add copied is gone, and the prefix with it; the sandbox's other files stay.
+      assertThat(sshd.sandbox.resolve("opt/lain")).doesNotExist();
+      assertThat(sshd.authorizedKeys()).exists();
+      assertThat(progress)
+          .anyMatch(
+              l ->
+                  l.contains("delete the files node add installed: done;")
+                      && l.endsWith("is gone"));
     } finally {
       engine.close();
     }
+  }
+
+  @Test
+  void removeKeepsFilesUnderThePrefixThatNodeAddDidNotInstall() throws Exception {
+    authorizeClusterKey();
+    join(agents, NodeJoin.PasswordSource.NONE)
+        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    Path mine = sshd.sandbox.resolve("opt/lain/bin/mine");
+    Files.writeString(mine, "not node add's");
+    registerFakeNode("node9", "127.0.0.9");
+
+    remover().remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(5)));
+
+    assertThat(mine).hasContent("not node add's");
+    assertThat(sshd.sandbox.resolve("opt/lain/bin/laind")).doesNotExist();
+    assertThat(sshd.sandbox.resolve("opt/lain/lain-dist")).doesNotExist();
+    assertThat(progress)
+        .anyMatch(l -> l.contains("stays: it holds files node add did not install"));
+    assertNothingLeftOf("node2");
+  }
+
+  @Test
+  void removeRefusesToDeleteUnderADangerousRecordedPrefixAndDeletesNothing() throws Exception {
+    authorizeClusterKey();
+    join(agents, NodeJoin.PasswordSource.NONE)
+        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+    registerFakeNode("node9", "127.0.0.9");
+    // A crafted record: the same files, but "installed" under /usr.
+    NodeInstall real = NodeInstall.load(store, "node2").orElseThrow();
+    NodeLayout layout = real.layout();
+    new NodeInstall(
+            real.name(),
+            real.ip(),
+            real.sshPort(),
+            real.sshUser(),
+            new NodeLayout(
+                "/usr", layout.runDir(), layout.logDir(), layout.dataRoot(), layout.unitDir()),
+            real.agentMode(),
+            real.dockerDevice(),
+            real.labels(),
+            real.agentArgs(),
+            real.storeUrl(),
+            real.files())
+        .save(store);
+    try (var before = Files.walk(sshd.sandbox.resolve("opt/lain"))) {
+      List<Path> files = before.toList();
+
+      remover().remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(5)));
+
+      try (var after = Files.walk(sshd.sandbox.resolve("opt/lain"))) {
+        assertThat(after.toList()).containsExactlyElementsOf(files);
+      }
+    }
+    assertThat(sshd.sandbox.resolve("opt/lain/bin/laind")).exists();
+    assertThat(progress)
+        .anyMatch(
+            l ->
+                l.contains(
+                        "[node2] warning: will not delete the files of node node2: its prefix"
+                            + " '/usr' is a top-level directory")
+                    && l.contains("nothing was deleted"));
+    // The node is removed all the same.
+    assertNothingLeftOf("node2");
   }
 
   private NodeRemove remover() {
