@@ -1,7 +1,6 @@
 package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lain.testkit.RequiredServices;
 import java.io.IOException;
@@ -150,9 +149,7 @@ class MachineProbeTest {
 
   @Test
   void realProbeOfThisMachine() {
-    assumeTrue(
-        ProcessHandle.current().info().user().map("root"::equals).orElse(false),
-        "skipped: the real probe test expects to run as root");
+    RequiredServices.requireRoot("the real probe test");
     RequiredServices.require("curl", "apt-get install curl");
     Options options = Fixtures.options("--single-node");
     Facts facts =
@@ -172,9 +169,7 @@ class MachineProbeTest {
 
   @Test
   void realLoopDevice() throws Exception {
-    assumeTrue(
-        ProcessHandle.current().info().user().map("root"::equals).orElse(false),
-        "skipped: attaching a loop device needs root");
+    RequiredServices.requireRoot("attaching a loop device");
     Path losetup = RequiredServices.require("losetup", "apt-get install mount");
     RequiredServices.require("lsblk", "apt-get install util-linux");
     RequiredServices.require("blkid", "apt-get install util-linux");
@@ -185,7 +180,9 @@ class MachineProbeTest {
     ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofSeconds(30));
     CommandRunner.Result attached =
         runner.run(List.of(losetup.toString(), "-f", "--show", image.toString()));
-    assumeTrue(attached.succeeded(), "skipped: losetup -f failed: " + attached.stderr());
+    if (!attached.succeeded()) {
+      RequiredServices.unmet("losetup -f failed: " + attached.stderr().strip());
+    }
     String loop = attached.stdout().strip();
     try {
       Options options = Fixtures.options("--docker-device", loop);

@@ -178,11 +178,10 @@ class LoopDeviceStorageTest {
     RequiredServices.require("blkid", "apt-get install util-linux");
     RequiredServices.require("mkfs.xfs", XFS_HINT);
     RequiredServices.require("dockerd", DockerDaemon.INSTALL_HINT);
-    if (!isRoot()) {
-      unmet("loop devices, mounts and dockerd need root: run the tests as root (CI does)");
-    }
+    RequiredServices.requireRoot("loop devices, mounts and dockerd");
     if (!Files.isReadable(Path.of("/dev/loop-control"))) {
-      unmet("no /dev/loop-control: this machine (container) offers no loop devices");
+      RequiredServices.unmet(
+          "no /dev/loop-control: this machine (container) offers no loop devices");
     }
     if (layout == StorageOptions.Layout.LVM) {
       for (String tool : List.of("pvcreate", "vgcreate", "lvcreate", "dmsetup")) {
@@ -198,22 +197,5 @@ class LoopDeviceStorageTest {
                 + ")");
       }
     }
-  }
-
-  private static boolean isRoot() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("Uid:")) {
-        return line.substring(4).strip().split("\\s+")[1].equals("0");
-      }
-    }
-    return false;
-  }
-
-  /** RequiredServices' rule: skip locally, fail where services are required. */
-  private static void unmet(String message) {
-    if (System.getenv(RequiredServices.REQUIRE_ENV) != null) {
-      throw new AssertionError(message + " (" + RequiredServices.REQUIRE_ENV + " is set)");
-    }
-    throw new TestAbortedException("skipped: " + message);
   }
 }

@@ -97,7 +97,7 @@ public final class BusyboxImage {
       throw new UncheckedIOException("cannot read " + busybox, e);
     }
     if (!isStaticElf(binary)) {
-      DockerDaemon.unmet(
+      RequiredServices.unmet(
           busybox + " is dynamically linked; an image FROM scratch needs " + INSTALL_HINT);
     }
     if (!prefix.isEmpty()) {

@@ -32,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.opentest4j.TestAbortedException;
 
 /**
  * A private dockerd (Debian's docker.io) for tests, sharing nothing with a system Docker: its own
@@ -417,32 +416,8 @@ public final class DockerDaemon implements AutoCloseable {
     for (String helper : List.of("containerd", "runc", "docker-init", "docker-proxy")) {
       RequiredServices.require(helper, INSTALL_HINT);
     }
-    if (!isRoot()) {
-      unmet("dockerd needs root: run the tests as root (CI does)");
-    }
+    RequiredServices.requireRoot("dockerd");
     return dockerd;
-  }
-
-  private static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.substring(4).strip().split("\\s+")[1].equals("0");
-        }
-      }
-    } catch (IOException e) {
-      // Not Linux, or no /proc: no dockerd either.
-    }
-    return false;
-  }
-
-  /** Same rule as {@link RequiredServices}: skip locally, fail where services are required. */
-  static void unmet(String message) {
-    if (System.getenv(RequiredServices.REQUIRE_ENV) != null) {
-      throw new AssertionError(
-          message + " (required here: " + RequiredServices.REQUIRE_ENV + " is set)");
-    }
-    throw new TestAbortedException("skipped: " + message);
   }
 
   private static Path baseDirectory() {

@@ -1,6 +1,7 @@
 package dev.lain.testkit;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,6 +32,37 @@ public final class RequiredServices {
     String path = System.getenv("PATH");
     String withSbin = (path == null || path.isEmpty() ? "" : path + File.pathSeparator) + SBIN;
     return require(binary, installHint, withSbin, System.getenv(REQUIRE_ENV) != null);
+  }
+
+  /**
+   * Skips the test with {@code message} on a developer's machine; fails it where {@value
+   * #REQUIRE_ENV} is set. For needs that are not a program on the PATH (root, loop devices...).
+   */
+  public static void unmet(String message) {
+    if (System.getenv(REQUIRE_ENV) != null) {
+      throw new AssertionError(message + " (required here: " + REQUIRE_ENV + " is set)");
+    }
+    throw new TestAbortedException("skipped: " + message);
+  }
+
+  /** Requires that the tests run as root, by {@link #unmet}'s rule; {@code why} names the need. */
+  public static void requireRoot(String why) {
+    if (!isRoot()) {
+      unmet(why + " needs root: run the tests as root (CI does)");
+    }
+  }
+
+  static boolean isRoot() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.substring(4).strip().split("\\s+")[1].equals("0");
+        }
+      }
+    } catch (IOException e) {
+      // Not Linux, or no /proc: nothing here can run as root.
+    }
+    return false;
   }
 
   static Path require(String binary, String installHint, String path, boolean required) {
