@@ -1,5 +1,6 @@
 package dev.lain.bootstrap;
 
+import dev.lain.storage.ProcessCommandRunner;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

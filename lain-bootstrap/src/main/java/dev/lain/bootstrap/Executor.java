@@ -5,6 +5,7 @@ import dev.lain.cluster.config.ClusterConfigStore;
 import dev.lain.cluster.config.ConfigKey;
 import dev.lain.console.ConsoleException;
 import dev.lain.console.Users;
+import dev.lain.storage.CommandRunner;
 import dev.lain.storage.DockerStorage;
 import dev.lain.storage.StorageException;
 import dev.lain.storage.StorageOptions;
@@ -270,15 +271,7 @@ public final class Executor {
       // --force keeps its old meaning: mount over whatever the data root holds.
       moveAsidePristineDataRoot(action.mountPoint());
     }
-    DockerStorage.Outcome outcome =
-        new DockerStorage(
-                argv -> {
-                  CommandRunner.Result r = runner.run(argv);
-                  return new dev.lain.storage.CommandRunner.Result(
-                      r.exitCode(), r.stdout(), r.stderr());
-                },
-                root)
-            .prepare(storage);
+    DockerStorage.Outcome outcome = new DockerStorage(runner, root).prepare(storage);
     note(
         outcome.changed()
             ? action.device() + ": " + String.join(", ", outcome.applied())

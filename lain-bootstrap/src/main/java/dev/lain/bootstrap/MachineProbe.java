@@ -1,6 +1,8 @@
 package dev.lain.bootstrap;
 
 import dev.lain.model.Ipv4;
+import dev.lain.storage.CommandRunner;
+import dev.lain.storage.ProcessCommandRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.storage.CommandRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

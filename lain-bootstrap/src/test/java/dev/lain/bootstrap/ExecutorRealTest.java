@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lain.cluster.config.ClusterConfig;
 import dev.lain.cluster.config.ClusterConfigStore;
 import dev.lain.cluster.config.ConfigKey;
+import dev.lain.storage.CommandRunner;
+import dev.lain.storage.ProcessCommandRunner;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import dev.lain.testkit.RequiredServices;

@@ -2,6 +2,8 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.storage.CommandRunner;
+import dev.lain.storage.ProcessCommandRunner;
 import dev.lain.testkit.RequiredServices;
 import java.io.IOException;
 import java.io.RandomAccessFile;

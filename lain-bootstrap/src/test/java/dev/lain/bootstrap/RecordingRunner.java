@@ -1,5 +1,6 @@
 package dev.lain.bootstrap;
 
+import dev.lain.storage.CommandRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,18 +3,26 @@ package dev.lain.storage;
 import java.util.List;
 
 /**
- * Runs one program and reports how it ended. Injected so that planning and refusals are tested with
- * a scripted fake, and so that the SSH side can run the same plan on another node.
+ * Runs one program and reports how it ended: the only way lain-storage and lain-bootstrap run
+ * anything on a machine, injected so that tests feed scripted output and record what was run. A
+ * program that cannot be started, times out or is interrupted is a {@link Result} too (exit codes
+ * 127, 124, 130, as a shell reports them), never an exception.
  */
 @FunctionalInterface
 public interface CommandRunner {
-  /**
-   * Runs {@code argv} (no shell) with no standard input and waits for it.
-   *
-   * @throws StorageException with code {@link StorageException.Code#IO} if it cannot be started or
-   *     does not end in time; a non-zero exit is a normal {@link Result}
-   */
+  /** Exit code of a program that could not be started. */
+  int NOT_FOUND = 127;
+
+  /** Runs {@code argv} (no shell) with no standard input and waits for it. */
   Result run(List<String> argv);
+
+  /**
+   * Runs a program with {@code input} as its standard input: how secrets (the admin's token) reach
+   * a program without a file or an argument that {@code ps} would show.
+   */
+  default Result run(List<String> argv, String input) {
+    throw new UnsupportedOperationException("this runner cannot give a program standard input");
+  }
 
   /** How a command ended. */
   record Result(int exitCode, String stdout, String stderr) {
@@ -29,6 +37,10 @@ public interface CommandRunner {
 
     public static Result failed(int exitCode, String stderr) {
       return new Result(exitCode, "", stderr);
+    }
+
+    public static Result notFound() {
+      return new Result(NOT_FOUND, "", "not found");
     }
 
     public boolean succeeded() {

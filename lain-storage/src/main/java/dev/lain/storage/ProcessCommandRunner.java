@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs commands on this machine as child processes. */
+/** Runs programs on this machine as child processes, in the C locale (so their output parses). */
 public final class ProcessCommandRunner implements CommandRunner {
   private final Duration timeout;
 
@@ -33,10 +33,21 @@ public final class ProcessCommandRunner implements CommandRunner {
 
   @Override
   public Result run(List<String> argv) {
+    return execute(argv, Optional.empty());
+  }
+
+  @Override
+  public Result run(List<String> argv, String input) {
+    return execute(argv, Optional.of(input));
+  }
+
+  private Result execute(List<String> argv, Optional<String> input) {
     ProcessBuilder builder = new ProcessBuilder(argv);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (input.isEmpty()) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
     Map<String, String> env = builder.environment();
-    // LVM, mkfs and mount live in /sbin and /usr/sbin, which a non-login PATH may lack.
+    // LVM, mkfs, blkid and mount live in /sbin and /usr/sbin, which a non-login PATH may lack.
     env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin:" + env.getOrDefault("PATH", ""));
     // LVM warns about every inherited descriptor; the JVM's are none of its business.
     env.put("LVM_SUPPRESS_FD_WARNINGS", "1");
@@ -45,27 +56,28 @@ public final class ProcessCommandRunner implements CommandRunner {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new StorageException(
-          StorageException.Code.IO, "cannot run " + argv.getFirst() + ": " + e.getMessage(), e);
+      return Result.notFound();
+    }
+    if (input.isPresent()) {
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input.get().getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // The program exited without reading its input: its exit code tells the rest.
+      }
     }
     CompletableFuture<String> out = drain(process.getInputStream());
     CompletableFuture<String> err = drain(process.getErrorStream());
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new StorageException(
-            StorageException.Code.IO,
-            Commands.render(argv) + " did not end within " + timeout.toSeconds() + " s");
+        return new Result(
+            124, "", Commands.render(argv) + " did not end within " + timeout.toSeconds() + " s");
       }
-      return new Result(process.exitValue(), out.get(), err.get());
+      return new Result(process.exitValue(), out.join(), err.join());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new StorageException(
-          StorageException.Code.IO, "interrupted while running " + Commands.render(argv), e);
-    } catch (ExecutionException e) {
-      throw new StorageException(
-          StorageException.Code.IO, "cannot read the output of " + Commands.render(argv), e);
+      return new Result(130, "", "interrupted while running " + Commands.render(argv));
     }
   }
 
