@@ -6,20 +6,15 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real single-member etcd on 127.0.0.1 for tests, on free random ports with a temporary data
@@ -36,7 +31,6 @@ public final class EtcdServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration ETCDCTL_TIMEOUT = Duration.ofSeconds(30);
-  private static final int LOG_TAIL_LINES = 40;
   private static final Set<EtcdServer> LIVE = ConcurrentHashMap.newKeySet();
   private static EtcdServer shared;
 
@@ -61,11 +55,6 @@ public final class EtcdServer implements AutoCloseable {
   private final Path dir;
   private final int clientPort;
   private final int peerPort;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .proxy(HttpClient.Builder.NO_PROXY)
-          .connectTimeout(Duration.ofSeconds(1))
-          .build();
   private Process process;
   private boolean closed;
 
@@ -177,11 +166,7 @@ public final class EtcdServer implements AutoCloseable {
     if (process == null) {
       return;
     }
-    process.destroy();
-    if (!waitForExit(STOP_TIMEOUT)) {
-      process.destroyForcibly();
-      waitForExit(STOP_TIMEOUT);
-    }
+    ChildProcesses.stop(process, STOP_TIMEOUT);
     process = null;
   }
 
@@ -191,7 +176,7 @@ public final class EtcdServer implements AutoCloseable {
       return;
     }
     process.destroyForcibly();
-    waitForExit(STOP_TIMEOUT);
+    ChildProcesses.waitForExit(process, STOP_TIMEOUT);
     process = null;
   }
 
@@ -204,7 +189,7 @@ public final class EtcdServer implements AutoCloseable {
     closed = true;
     stop();
     LIVE.remove(this);
-    deleteRecursively(dir);
+    ChildProcesses.deleteRecursively(dir);
   }
 
   /**
@@ -268,58 +253,13 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   private void awaitHealthy() {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    HttpRequest health =
-        HttpRequest.newBuilder(URI.create(clientEndpoint() + "/health"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "etcd exited with status " + process.exitValue() + " while starting:\n" + logTail());
-      }
-      try {
-        HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 && response.body().contains("\"true\"")) {
-          return;
-        }
-        last = response.statusCode() + " " + response.body();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-        throw new IllegalStateException("interrupted while waiting for etcd", e);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-        throw new IllegalStateException("interrupted while waiting for etcd", e);
-      }
-    }
-    process.destroyForcibly();
-    waitForExit(STOP_TIMEOUT);
-    throw new IllegalStateException(
-        "etcd at "
-            + clientEndpoint()
-            + " did not become healthy within "
-            + START_TIMEOUT.toSeconds()
-            + " s (last: "
-            + last
-            + "):\n"
-            + logTail());
-  }
-
-  private boolean waitForExit(Duration timeout) {
-    try {
-      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
+    ChildProcesses.awaitHttp(
+        "etcd",
+        process,
+        URI.create(clientEndpoint() + "/health"),
+        response -> response.statusCode() == 200 && response.body().contains("\"true\""),
+        START_TIMEOUT,
+        this::logTail);
   }
 
   private Path logFile() {
@@ -327,13 +267,7 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   private String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-      return String.join(
-          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return ChildProcesses.logTail(logFile());
   }
 
   private static int[] freePorts(int count) {
@@ -375,18 +309,5 @@ public final class EtcdServer implements AutoCloseable {
 
   private static java.io.File nullDevice() {
     return new java.io.File("/dev/null");
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
   }
 }

@@ -3,22 +3,13 @@ package dev.lain.testkit;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Docker distribution registry (Debian's {@code docker-registry}, 2.8) on {@code 127.0.0.1} for
@@ -41,7 +32,6 @@ public final class LocalRegistry implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-  private static final int LOG_TAIL_LINES = 40;
   private static final Set<LocalRegistry> LIVE = ConcurrentHashMap.newKeySet();
   private static LocalRegistry shared;
 
@@ -65,11 +55,6 @@ public final class LocalRegistry implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final int port;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .proxy(HttpClient.Builder.NO_PROXY)
-          .connectTimeout(Duration.ofSeconds(1))
-          .build();
   private Process process;
   private boolean closed;
 
@@ -84,7 +69,8 @@ public final class LocalRegistry implements AutoCloseable {
     Path binary = RequiredServices.require("docker-registry", INSTALL_HINT);
     // Another process may take the port between our probe and the registry's bind: try again.
     for (int attempt = 1; ; attempt++) {
-      LocalRegistry registry = new LocalRegistry(binary, newDirectory(), freePort());
+      LocalRegistry registry =
+          new LocalRegistry(binary, newDirectory(), LoopbackHttp.freePorts(1).getFirst());
       LIVE.add(registry);
       try {
         registry.launch();
@@ -138,15 +124,11 @@ public final class LocalRegistry implements AutoCloseable {
     }
     closed = true;
     if (process != null) {
-      process.destroy();
-      if (!waitForExit(STOP_TIMEOUT)) {
-        process.destroyForcibly();
-        waitForExit(STOP_TIMEOUT);
-      }
+      ChildProcesses.stop(process, STOP_TIMEOUT);
       process = null;
     }
     LIVE.remove(this);
-    deleteRecursively(dir);
+    ChildProcesses.deleteRecursively(dir);
   }
 
   @Override
@@ -192,59 +174,13 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   private void awaitAnswering() {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    HttpRequest ping =
-        HttpRequest.newBuilder(URI.create(url() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "docker-registry exited with status "
-                + process.exitValue()
-                + " while starting:\n"
-                + logTail());
-      }
-      try {
-        HttpResponse<String> response = http.send(ping, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-        last = response.statusCode() + " " + response.body();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-        throw new IllegalStateException("interrupted while waiting for docker-registry", e);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-        throw new IllegalStateException("interrupted while waiting for docker-registry", e);
-      }
-    }
-    process.destroyForcibly();
-    waitForExit(STOP_TIMEOUT);
-    throw new IllegalStateException(
-        "docker-registry at "
-            + url()
-            + " did not answer /v2/ within "
-            + START_TIMEOUT.toSeconds()
-            + " s (last: "
-            + last
-            + "):\n"
-            + logTail());
-  }
-
-  private boolean waitForExit(Duration timeout) {
-    try {
-      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
+    ChildProcesses.awaitHttp(
+        "docker-registry",
+        process,
+        URI.create(url() + "/v2/"),
+        response -> response.statusCode() == 200,
+        START_TIMEOUT,
+        this::logTail);
   }
 
   private Path logFile() {
@@ -253,21 +189,7 @@ public final class LocalRegistry implements AutoCloseable {
 
   /** The end of the registry's log, for failure messages. */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-      return String.join(
-          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-    }
+    return ChildProcesses.logTail(logFile());
   }
 
   private static Path newDirectory() {
@@ -281,19 +203,6 @@ public final class LocalRegistry implements AutoCloseable {
       return Files.createTempDirectory(base, "registry-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory under " + base, e);
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
     }
   }
 }
