@@ -10,8 +10,6 @@ import dev.lain.cluster.config.ClusterConfigStore;
 import dev.lain.cluster.config.ConfigEntry;
 import dev.lain.cluster.config.ConfigKey;
 import dev.lain.model.ClusterDomains;
-import dev.lain.store.Store;
-import dev.lain.store.StoreException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,16 +43,7 @@ final class ConfigCommand implements Callable<Integer> {
 
   /** Runs {@code action} against the configuration store, turning failures into messages. */
   int withConfig(Function<ClusterConfigStore, Integer> action) {
-    PrintWriter err = lainctl.context.err();
-    try (Store store = lainctl.openStore()) {
-      return action.apply(new ClusterConfigStore(store));
-    } catch (ClusterConfigException e) {
-      err.println("error: " + e.getMessage());
-      return ExitCode.FAILED;
-    } catch (StoreException e) {
-      err.println("error: " + e.getMessage());
-      return ExitCode.FAILED;
-    }
+    return lainctl.withStore(store -> action.apply(new ClusterConfigStore(store)));
   }
 
   @Command(name = "list", description = "Show every key, its value and where the value comes from.")

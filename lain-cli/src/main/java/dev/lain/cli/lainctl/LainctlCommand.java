@@ -8,6 +8,7 @@ import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Stores;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +64,17 @@ public final class LainctlCommand implements Callable<Integer> {
       return Stores.open(url);
     } catch (StoreException e) {
       throw new StoreException(e.code(), "cannot open the store " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@code action} on the opened store and closes it. A refusal (the store's, deployd's, the
+   * console's, ...) propagates to {@link dev.lain.cli.Commands}, which prints {@code error:} and
+   * its message and exits 1, so commands do not catch them one by one.
+   */
+  int withStore(Function<Store, Integer> action) {
+    try (Store store = openStore()) {
+      return action.apply(store);
     }
   }
 

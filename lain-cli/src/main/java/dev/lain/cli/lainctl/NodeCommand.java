@@ -7,7 +7,6 @@ import dev.lain.cluster.config.ClusterConfigStore;
 import dev.lain.cluster.config.ConfigKey;
 import dev.lain.cluster.state.DeploydJson;
 import dev.lain.cluster.state.DeploydState;
-import dev.lain.master.DeploydException;
 import dev.lain.master.DeploydService;
 import dev.lain.master.NodeSummary;
 import dev.lain.model.deploy.NodeInfo;
@@ -24,7 +23,6 @@ import dev.lain.remote.NodeRemove;
 import dev.lain.remote.RemoteException;
 import dev.lain.remote.SshConnector;
 import dev.lain.store.Store;
-import dev.lain.store.StoreException;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -81,19 +79,8 @@ final class NodeCommand implements Callable<Integer> {
     return ExitCode.USAGE;
   }
 
-  /**
-   * Runs {@code action} on the store; refusals of deployd, lain-remote and the store are errors.
-   */
   int withStore(Function<Store, Integer> action) {
-    try (Store store = lainctl.openStore()) {
-      return action.apply(store);
-    } catch (RemoteException e) {
-      lainctl.context.err().println("error: " + e.getMessage());
-      return ExitCode.FAILED;
-    } catch (DeploydException | StoreException e) {
-      lainctl.context.err().println("error: " + e.getMessage());
-      return ExitCode.FAILED;
-    }
+    return lainctl.withStore(action);
   }
 
   static DeploydService service(Store store) {

@@ -2,10 +2,8 @@ package dev.lain.cli.lainctl;
 
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.Table;
-import dev.lain.console.ConsoleException;
 import dev.lain.console.User;
 import dev.lain.console.Users;
-import dev.lain.store.Store;
 import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
@@ -40,14 +38,8 @@ final class UserCommand implements Callable<Integer> {
     return ExitCode.USAGE;
   }
 
-  /** Runs {@code action} on the users of the store; console refusals become clear errors. */
   int withUsers(Function<Users, Integer> action) {
-    try (Store store = lainctl.openStore()) {
-      return action.apply(new Users(store, InstantSource.system()));
-    } catch (ConsoleException e) {
-      lainctl.context.err().println("error: " + e.getMessage());
-      return ExitCode.FAILED;
-    }
+    return lainctl.withStore(store -> action.apply(new Users(store, InstantSource.system())));
   }
 
   @Command(name = "add", description = "Create a user and print its first API token (shown once).")
