@@ -91,8 +91,11 @@ public sealed interface Action {
     }
   }
 
-  /** Nothing to start: laind creates the embedded store file on its first start. */
-  record UseEmbeddedStore(String path) implements Action {}
+  /**
+   * Nothing to start: laind creates the embedded store file on its first start. The node's store
+   * file is written so lainctl finds the store.
+   */
+  record UseEmbeddedStore(String path, WriteFile nodeStoreFile) implements Action {}
 
   /** Builds {@code lain/busybox:latest} from Debian's busybox-static (no Docker Hub needed). */
   record BuildBaseImage(String image) implements Action {}

@@ -229,7 +229,10 @@ public final class Executor {
       case Action.StopServices a -> stopServices(a);
       case Action.Supervise a -> supervise(a);
       case Action.StartServices a -> startServices(plan.supervision(), a);
-      case Action.UseEmbeddedStore a -> directory(Layout.STATE);
+      case Action.UseEmbeddedStore a -> {
+        directory(Layout.STATE);
+        writeFile(a.nodeStoreFile().path(), a.nodeStoreFile().content(), "rw-r--r--");
+      }
       case Action.BuildBaseImage a -> buildBaseImage(a);
       case Action.WriteStore a -> writeStore(a);
       case Action.CreateCertificates a -> createCertificates(a);

@@ -1,5 +1,7 @@
 package dev.lain.bootstrap;
 
+import dev.lain.store.Stores;
+
 /** Where an installed node keeps things; the same paths the bash installer uses. */
 public final class Layout {
   public static final String STATE = "/var/lib/lain";
@@ -7,6 +9,10 @@ public final class Layout {
   public static final String RUN = "/run/lain";
   public static final String LOGS = "/var/log/lain";
   public static final String EMBEDDED_STORE = STATE + "/store.db";
+
+  /** The node's record of its store URL, read by lainctl and laind when not told otherwise. */
+  public static final String STORE_FILE = Stores.NODE_FILE_PATH;
+
   public static final String ETCD_DATA = STATE + "/etcd";
   public static final String REGISTRY_DATA = STATE + "/registry";
   public static final String REGISTRY_CONFIG = ETC + "/registry.yml";

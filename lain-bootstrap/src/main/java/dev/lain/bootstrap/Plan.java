@@ -442,13 +442,25 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     }
 
     private void storeStep(List<Service> services, List<String> changedUnits) {
+      Action.WriteFile storeFile =
+          new Action.WriteFile(
+              Layout.STORE_FILE,
+              "# This node's cluster store, written by ./bootstrap: lainctl and laind use it when"
+                  + " given no --store.\n"
+                  + store
+                  + "\n");
+      boolean storeFileSame =
+          installed.file(storeFile.path()).equals(Optional.of(storeFile.content()));
       if (options.mode() == Mode.SINGLE_NODE) {
         add(
             "store",
-            "use the embedded store " + Layout.EMBEDDED_STORE + " (laind creates it)",
-            new Action.UseEmbeddedStore(Layout.EMBEDDED_STORE),
-            Changes.NONE.withFiles(List.of(Layout.EMBEDDED_STORE)),
-            installed.store().isPresent()
+            "use the embedded store "
+                + Layout.EMBEDDED_STORE
+                + " (laind creates it), named in "
+                + Layout.STORE_FILE,
+            new Action.UseEmbeddedStore(Layout.EMBEDDED_STORE, storeFile),
+            Changes.NONE.withFiles(List.of(Layout.EMBEDDED_STORE, Layout.STORE_FILE)),
+            installed.store().isPresent() && storeFileSame
                 ? Step.done(Layout.EMBEDDED_STORE + " exists: kept")
                 : Step.TO_DO);
         return;
@@ -461,11 +473,12 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
               + store
               + ", data "
               + Layout.ETCD_DATA
-              + ")",
+              + "), named in "
+              + Layout.STORE_FILE,
           service(services, "lain-etcd"),
           changedUnits,
-          List.of(),
-          List.of(Layout.ETCD_DATA));
+          storeFileSame ? List.of() : List.of(storeFile),
+          List.of(Layout.ETCD_DATA, Layout.STORE_FILE));
     }
 
     private void registry(List<Service> services, List<String> changedUnits) {
@@ -523,7 +536,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
           new Action.StartServices(
               List.of(service), restart ? List.of(service.name()) : List.of(), files),
           Changes.NONE.withServices(List.of(service.name())).withFiles(paths),
-          runs && !restart ? Step.done(service.name() + " runs") : Step.TO_DO);
+          runs && !restart && files.isEmpty() ? Step.done(service.name() + " runs") : Step.TO_DO);
     }
 
     private void baseImage() {

@@ -79,7 +79,8 @@ final class Fixtures {
         case Action.InstallPackages p -> {}
         case Action.StartDocker d -> {}
         case Action.StopServices s -> {}
-        case Action.UseEmbeddedStore s -> {}
+        case Action.UseEmbeddedStore s ->
+            files.put(s.nodeStoreFile().path(), s.nodeStoreFile().content());
         case Action.BuildBaseImage b -> {}
         case Action.CreateAdminToken a -> {}
       }

@@ -2,6 +2,7 @@ package dev.lain.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.store.Stores;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +15,7 @@ class LainctlConfigTest {
 
   @BeforeEach
   void useATemporaryEmbeddedStore() {
-    env = Map.of("LAIN_STORE", "embedded:" + dir.resolve("store.db"));
+    env = CliRun.nodeWithEmbeddedStore(dir);
   }
 
   private CliRun lainctl(String... args) {
@@ -105,10 +106,22 @@ class LainctlConfigTest {
   @Test
   void theStoreFlagWinsOverTheEnvironment() {
     Path other = dir.resolve("other.db");
+    Stores.open("embedded:" + other).close();
     lainctl("--store", "embedded:" + other, "config", "set", "domain", "flag.example");
     assertThat(lainctl("config", "get", "domain").out()).isEqualTo("lain.local\n");
     assertThat(lainctl("config", "get", "domain", "--store", "embedded:" + other).out())
         .isEqualTo("flag.example\n");
+  }
+
+  @Test
+  void aMissingEmbeddedStoreIsRefusedAndNotCreated() {
+    Path missing = dir.resolve("elsewhere/store.db");
+    CliRun run = lainctl("--store", "embedded:" + missing, "config", "list");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("there is no store at " + missing + " (from flag --store)")
+        .contains("--store URL or LAIN_STORE");
+    assertThat(missing.getParent()).doesNotExist();
   }
 
   @Test

@@ -22,7 +22,7 @@ class LainctlRouterTest {
 
   @BeforeEach
   void useATemporaryEmbeddedStore() {
-    env = Map.of("LAIN_STORE", "embedded:" + dir.resolve("store.db"));
+    env = CliRun.nodeWithEmbeddedStore(dir);
   }
 
   private void report(RouterStatus status) {

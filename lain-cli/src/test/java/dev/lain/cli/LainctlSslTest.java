@@ -29,7 +29,7 @@ class LainctlSslTest {
 
   @BeforeEach
   void useATemporaryEmbeddedStore() {
-    env = Map.of("LAIN_STORE", "embedded:" + dir.resolve("store.db"));
+    env = CliRun.nodeWithEmbeddedStore(dir);
   }
 
   private CliRun lainctl(String... args) {

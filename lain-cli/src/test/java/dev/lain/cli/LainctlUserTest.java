@@ -19,7 +19,7 @@ class LainctlUserTest {
 
   @BeforeEach
   void useATemporaryEmbeddedStore() {
-    env = Map.of("LAIN_STORE", "embedded:" + dir.resolve("store.db"));
+    env = CliRun.nodeWithEmbeddedStore(dir);
   }
 
   private boolean valid(String token) {

@@ -6,20 +6,15 @@ import dev.lain.store.Stores;
  * The settings every daemon shares, merged once at startup: command-line flags win over {@code
  * LAIN_*} environment variables, which win over the defaults.
  *
- * @param storeUrl the cluster store ({@code --store}, {@code LAIN_STORE}; default {@link
- *     Stores#DEFAULT_URL})
- * @param storeUrlSource where {@code storeUrl} came from: {@code flag}, {@code env} or {@code
- *     default}
+ * @param storeUrl the cluster store ({@code --store}, {@code LAIN_STORE}, the node's {@link
+ *     Stores#NODE_FILE}; default {@link Stores#DEFAULT_URL})
+ * @param storeUrlSource where {@code storeUrl} came from
  */
 public record DaemonConfig(String storeUrl, String storeUrlSource) {
 
   public static DaemonConfig merge(String storeFlag, String storeEnv) {
-    String url = Stores.chooseUrl(storeFlag, storeEnv);
-    String source =
-        storeFlag != null && !storeFlag.isBlank()
-            ? "flag --store"
-            : storeEnv != null && !storeEnv.isBlank() ? "env LAIN_STORE" : "default";
-    return new DaemonConfig(url, source);
+    Stores.Choice choice = Stores.choose(storeFlag, storeEnv, Stores.NODE_FILE);
+    return new DaemonConfig(choice.url(), choice.source());
   }
 
   /** The merged settings as {@code --print-config} shows them. */

@@ -1,7 +1,11 @@
 package dev.lain.store;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -16,15 +20,28 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class Stores {
-  /** The store used when neither {@code --store} nor {@code LAIN_STORE} is given. */
+  /**
+   * A node's record of its cluster's store URL, written by {@code ./bootstrap} and {@code lainctl
+   * node add}, so that {@code lainctl} on a node needs no {@code --store}.
+   */
+  public static final String NODE_FILE_PATH = "/etc/lain/store";
+
+  public static final Path NODE_FILE = Path.of(NODE_FILE_PATH);
+
+  /** The store used when neither {@code --store}, {@code LAIN_STORE} nor the node file says. */
   public static final String DEFAULT_URL = "embedded:/var/lib/lain/store.db";
 
   /** Help text of every {@code --store} option. */
   public static final String URL_HELP =
       "The cluster store: memory:, embedded:/path/store.db or etcd://host:port[,host:port]."
-          + " Default: $LAIN_STORE, else "
+          + " Default: $LAIN_STORE, else the URL in "
+          + NODE_FILE_PATH
+          + ", else "
           + DEFAULT_URL
           + ".";
+
+  /** A chosen store URL and where it came from, for messages. */
+  public record Choice(String url, String source) {}
 
   private Stores() {}
 
@@ -58,17 +75,40 @@ public final class Stores {
   }
 
   /**
-   * Chooses the store URL from a command-line flag and the {@code LAIN_STORE} environment value,
-   * either of which may be null: the flag wins, then the environment, then {@link #DEFAULT_URL}.
+   * Chooses the store URL: the command-line flag, then the {@code LAIN_STORE} environment value
+   * (either may be null), then the first line of {@code nodeFile} that is neither blank nor a
+   * {@code #} comment, then {@link #DEFAULT_URL}.
    */
-  public static String chooseUrl(String flag, String environment) {
+  public static Choice choose(String flag, String environment, Path nodeFile) {
     if (flag != null && !flag.isBlank()) {
-      return flag.strip();
+      return new Choice(flag.strip(), "flag --store");
     }
     if (environment != null && !environment.isBlank()) {
-      return environment.strip();
+      return new Choice(environment.strip(), "env LAIN_STORE");
     }
-    return DEFAULT_URL;
+    return readNodeFile(nodeFile)
+        .map(url -> new Choice(url, nodeFile.toString()))
+        .orElse(new Choice(DEFAULT_URL, "default"));
+  }
+
+  private static Optional<String> readNodeFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .map(String::strip)
+          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+          .findFirst();
+    } catch (IOException e) {
+      throw new StoreException(
+          StoreException.Code.INVALID_URL, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file of an {@code embedded:} URL, or empty for other schemes. */
+  public static Optional<Path> embeddedFile(String url) {
+    return "embedded".equals(schemeOf(url)) ? Optional.of(embeddedPath(url)) : Optional.empty();
   }
 
   private static String schemeOf(String url) {

@@ -3,6 +3,8 @@ package dev.lain.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,11 +15,30 @@ class StoresTest {
   @TempDir Path dir;
 
   @Test
-  void theFlagWinsOverTheEnvironmentWhichWinsOverTheDefault() {
-    assertThat(Stores.chooseUrl("memory:", "etcd://127.0.0.1:2379")).isEqualTo("memory:");
-    assertThat(Stores.chooseUrl(null, "etcd://127.0.0.1:2379")).isEqualTo("etcd://127.0.0.1:2379");
-    assertThat(Stores.chooseUrl("", " ")).isEqualTo(Stores.DEFAULT_URL);
+  void theFlagWinsOverTheEnvironmentWhichWinsOverTheNodeFileWhichWinsOverTheDefault()
+      throws IOException {
+    Path nodeFile = dir.resolve("store");
+    Files.writeString(nodeFile, "# written by ./bootstrap\n\n  etcd://192.168.77.21:2379  \n");
+    Path absent = dir.resolve("absent");
+    assertThat(Stores.choose("memory:", "etcd://127.0.0.1:2379", nodeFile))
+        .isEqualTo(new Stores.Choice("memory:", "flag --store"));
+    assertThat(Stores.choose(null, "etcd://127.0.0.1:2379", nodeFile))
+        .isEqualTo(new Stores.Choice("etcd://127.0.0.1:2379", "env LAIN_STORE"));
+    assertThat(Stores.choose(" ", null, nodeFile))
+        .isEqualTo(new Stores.Choice("etcd://192.168.77.21:2379", nodeFile.toString()));
+    assertThat(Stores.choose("", " ", absent))
+        .isEqualTo(new Stores.Choice(Stores.DEFAULT_URL, "default"));
+    Files.writeString(nodeFile, "# nothing but a comment\n");
+    assertThat(Stores.choose(null, null, nodeFile).url()).isEqualTo(Stores.DEFAULT_URL);
     assertThat(Stores.DEFAULT_URL).startsWith("embedded:");
+  }
+
+  @Test
+  void embeddedFileIsTheFileOfAnEmbeddedUrlOnly() {
+    assertThat(Stores.embeddedFile("embedded:/var/lib/lain/store.db"))
+        .contains(Path.of("/var/lib/lain/store.db"));
+    assertThat(Stores.embeddedFile("etcd://127.0.0.1:2379")).isEmpty();
+    assertThat(Stores.embeddedFile("memory:")).isEmpty();
   }
 
   @Test

@@ -7,6 +7,9 @@ import dev.lain.cli.Version;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Stores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -52,15 +55,39 @@ public final class LainctlCommand implements Callable<Integer> {
     return Commands.run(new LainctlCommand(context), context, args);
   }
 
-  /** The store URL in force: {@code --store}, then {@code LAIN_STORE}, then the default. */
-  String storeUrl() {
-    return Stores.chooseUrl(store, context.env("LAIN_STORE"));
+  /**
+   * The store in force: {@code --store}, then {@code LAIN_STORE}, then the node's {@link
+   * Stores#NODE_FILE}, then the default.
+   */
+  Stores.Choice storeChoice() {
+    return Stores.choose(store, context.env("LAIN_STORE"), Stores.NODE_FILE);
   }
 
-  /** Opens the store, or says clearly which one could not be opened. */
+  String storeUrl() {
+    return storeChoice().url();
+  }
+
+  /**
+   * Opens the store, or says clearly which one could not be opened. An embedded store that does not
+   * exist is refused rather than created: lainctl on a machine that is not the cluster's node would
+   * otherwise show an empty cluster, and leave a file that makes it look like one.
+   */
   Store openStore() {
-    String url = storeUrl();
+    Stores.Choice choice = storeChoice();
+    String url = choice.url();
     try {
+      Optional<Path> file = Stores.embeddedFile(url);
+      if (file.isPresent() && !Files.exists(file.get())) {
+        throw new StoreException(
+            StoreException.Code.INVALID_URL,
+            "there is no store at "
+                + file.get()
+                + " (from "
+                + choice.source()
+                + "): run lainctl on a node set up by ./bootstrap or lainctl node add, or give"
+                + " the cluster's store with --store URL or LAIN_STORE"
+                + " (e.g. etcd://NODE_IP:2379)");
+      }
       return Stores.open(url);
     } catch (StoreException e) {
       throw new StoreException(e.code(), "cannot open the store " + url + ": " + e.getMessage(), e);
