@@ -273,11 +273,26 @@ public final class NginxDriver implements AutoCloseable {
         return OptionalLong.empty();
       }
       long p = Long.parseLong(Files.readString(pid).strip());
-      return ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)
+      return ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false) && isOurMaster(p)
           ? OptionalLong.of(p)
           : OptionalLong.empty();
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * Whether {@code pid} is the nginx master of this directory. The pid file outlives a reboot or a
+   * killed nginx, and its number may by then belong to any process, which a SIGHUP would kill.
+   */
+  private boolean isOurMaster(long pid) {
+    try {
+      String title =
+          Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+      return title.startsWith("nginx: master process")
+          && title.contains(dir.resolve("nginx.conf").toString());
+    } catch (IOException gone) {
+      return false;
     }
   }
 

@@ -228,6 +228,26 @@ class RouterTest {
   }
 
   @Test
+  void aStalePidFileNamingAnotherProcessAfterARebootIsNotSignalled() throws Exception {
+    // After a reboot the nginx pid file of the router's directory may name another live process.
+    Process bystander = new ProcessBuilder("sleep", "300").start();
+    try {
+      Files.createDirectories(dir.resolve("r1"));
+      Files.writeString(dir.resolve("r1/nginx.pid"), bystander.pid() + "\n");
+      deploy(web(HELLO, "hello", new WebSettings(List.of(), true, false)), "hello-1");
+      Ports p = ports();
+      Router router = router("r1", nginx, p);
+
+      RouterStatus status = awaitServing(router, store.revision());
+      assertThat(status.error()).isEmpty();
+      assertThat(answering(p.http(), "hello.lain.local")).containsExactly("hello-1");
+      assertThat(bystander.isAlive()).as("the process the stale pid file named").isTrue();
+    } finally {
+      bystander.destroyForcibly();
+    }
+  }
+
+  @Test
   void followsInstancesAsTheyJoinAndDrain() throws Exception {
     PodGroupSpec spec = web(HELLO, "hello", new WebSettings(List.of(), true, false));
     deploy(spec, "hello-1");
