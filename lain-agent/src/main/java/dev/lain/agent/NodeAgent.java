@@ -209,7 +209,11 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private void register() {
-    state.registerNode(advertised);
+    // Once registered, a node's labels are the operator's (lainctl node change-labels): a restarted
+    // agent keeps them instead of putting back the ones it was started with.
+    NodeInfo registered = state.nodes().get(node);
+    state.registerNode(
+        registered == null ? advertised : advertised.withLabels(registered.labels()));
     Lease lease = store.grantLease(config.heartbeatTtl());
     state.heartbeat(node, config.node().ip(), lease.id());
     LeaseKeeper previous = keeper;

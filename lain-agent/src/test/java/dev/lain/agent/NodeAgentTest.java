@@ -41,6 +41,7 @@ class NodeAgentTest {
   DeploydState state;
   FakeRuntime runtime;
   NodeAgent agent;
+  AgentConfig config;
 
   @BeforeEach
   void start() {
@@ -53,7 +54,7 @@ class NodeAgentTest {
     NodeInfo node =
         new NodeInfo(
             "node1", "127.0.1.1", 22, new Resources(1L << 30, 2000), Map.of("group", "default"));
-    AgentConfig config =
+    config =
         AgentConfig.defaults(node, dataRoot)
             .withTimings(
                 Duration.ofSeconds(5),
@@ -105,6 +106,20 @@ class NodeAgentTest {
   void theNodeIsRegisteredWithAHeartbeat() {
     await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
     assertThat(state.nodes()).containsKey("node1");
+  }
+
+  @Test
+  void labelsTheOperatorChangedSurviveAnAgentRestart() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
+    NodeInfo registered = state.nodes().get("node1");
+    state.registerNode(registered.withLabels(Map.of("group", "default", "disk", "ssd")));
+    agent.close();
+
+    agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
+    assertThat(state.nodes().get("node1").labels())
+        .isEqualTo(Map.of("group", "default", "disk", "ssd"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.lain.storage.StorageException;
 import dev.lain.storage.StorageOptions;
 import dev.lain.storage.StoragePlan;
 import dev.lain.storage.StorageReport;
+import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.tls.CertificateCheck;
 import dev.lain.tls.CertificateStore;
@@ -652,6 +653,11 @@ public final class Executor {
         store -> {
           ClusterConfigStore config = new ClusterConfigStore(store);
           for (Action.StoreWrite write : action.writes()) {
+            // The plan may have been made while the store was down (etcd after a reboot).
+            if (store.get(write.key()).map(KeyValue::value).equals(Optional.of(write.value()))) {
+              note(write.key() + " = " + write.value() + " already (kept)");
+              continue;
+            }
             String name = write.key().substring(ConfigKey.PREFIX.length());
             Optional<ConfigKey> key = ConfigKey.named(name);
             try {
@@ -670,6 +676,27 @@ public final class Executor {
   }
 
   private void createCertificates(Action.CreateCertificates action) {
+    Map<String, String> wantedSsl = parseSsl(action.ssl());
+    boolean stored =
+        read(action.caCert()).isPresent()
+            && withStore(
+                action.storeUrl(),
+                store ->
+                    new CertificateStore(store, clock)
+                            .get(action.name())
+                            .filter(c -> c.hosts().equals(action.hosts()))
+                            .filter(c -> c.notAfter().isAfter(clock.instant()))
+                            .isPresent()
+                        && new ClusterConfigStore(store)
+                            .load()
+                            .ssl()
+                            .entrySet()
+                            .containsAll(wantedSsl.entrySet()));
+    if (stored) {
+      // The plan may have been made while the store was down (etcd after a reboot).
+      note("certificate '" + action.name() + "' is stored and valid: kept");
+      return;
+    }
     CertificateAuthority ca;
     Optional<String> caCert = read(action.caCert());
     Optional<String> caKey = read(action.caKey());
@@ -701,7 +728,7 @@ public final class Executor {
             throw new StepFailed(e.getMessage());
           }
           ClusterConfigStore config = new ClusterConfigStore(store);
-          Map<String, String> ssl = new LinkedHashMap<>(parseSsl(action.ssl()));
+          Map<String, String> ssl = new LinkedHashMap<>(wantedSsl);
           // Patterns an operator pointed at other certificates stay as they are.
           config.load().ssl().forEach(ssl::putIfAbsent);
           try {
@@ -719,6 +746,13 @@ public final class Executor {
   }
 
   private void createAdminToken(Plan plan, Action.CreateAdminToken action) {
+    if (read(action.cliConfig()).isPresent()
+        && withStore(action.storeUrl(), store -> new Users(store, clock).get(action.user()))
+            .isPresent()) {
+      // The plan may have been made while the store was down (etcd after a reboot).
+      note("the admin '" + action.user() + "' exists and " + action.cliConfig() + " is kept");
+      return;
+    }
     String token =
         withStore(
             action.storeUrl(),

@@ -235,7 +235,8 @@ public final class MachineProbe {
         dockerRunning
             && runner.run(List.of("docker", "image", "inspect", "lain/busybox:latest")).succeeded();
     Map<String, String> files = new HashMap<>();
-    List<String> paths = new ArrayList<>(List.of(Layout.DAEMON_JSON, Layout.REGISTRY_CONFIG));
+    List<String> paths =
+        new ArrayList<>(List.of(Layout.DAEMON_JSON, Layout.REGISTRY_CONFIG, Layout.STORE_FILE));
     SERVICES.stream().filter(s -> s.startsWith("lain-")).map(Layout::unit).forEach(paths::add);
     for (String path : paths) {
       read(under(root, path)).ifPresent(content -> files.put(path, content));

@@ -55,4 +55,8 @@ public record NodeInfo(
   public NodeInfo withAgentPort(int port) {
     return new NodeInfo(name, ip, sshPort, capacity, labels, port);
   }
+
+  public NodeInfo withLabels(Map<String, String> value) {
+    return new NodeInfo(name, ip, sshPort, capacity, value, agentPort);
+  }
 }

@@ -1,0 +1,268 @@
+package dev.lain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lain.store.KeyValue;
+import dev.lain.store.Store;
+import dev.lain.store.Stores;
+import dev.lain.testkit.MachineSandbox;
+import dev.lain.testkit.RequiredServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real {@code ./bootstrap} of this repository, run as the README and docs/production-install.md
+ * say, on a {@link MachineSandbox}: this machine's packages and kernel, its own empty /etc/lain,
+ * /var/lib/lain, /var/lib/docker..., its own network (loopback, and 192.168.77.21 on a veth for
+ * cluster mode) and its own processes. Each test installs a cluster, deploys the example app, runs
+ * {@code ./bootstrap} again and compares the store (every key's mod revision), the containers (id,
+ * start time, restarts) and the daemons' pids before and after; then cuts the power and checks that
+ * {@code ./bootstrap} brings the cluster back with nothing the operator or developers stored lost.
+ */
+class BootstrapOnAMachineTest {
+  private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+  private static final Duration INSTALL = Duration.ofMinutes(5);
+  private static final Duration SHORT = Duration.ofSeconds(60);
+  private static final String DEPLOY_HELLO =
+      "cd examples/hello && ../../bin/lain reposit local && ../../bin/lain build --push local"
+          + " && ../../bin/lain deploy local";
+  private static final String CURL_HELLO =
+      "curl -sS --max-time 5 -H 'Host: hello.lain.local' http://127.0.0.1/";
+
+  /**
+   * What the operator and developers stored: a power cut must not change these keys (the rest is
+   * the running cluster's own state: node registrations, heartbeats, leader, instance status,
+   * router reports).
+   */
+  private static final List<String> STORED_BY_PEOPLE =
+      List.of(
+          "/lain/config/", "/lain/console/", "/lain/webrouter/certs/", "/lain/deployd/pod_groups/");
+
+  @BeforeAll
+  static void theToolsAreBuilt() {
+    RequiredServices.requireRoot("running ./bootstrap");
+    for (String[] program :
+        List.of(
+            new String[] {"dockerd", "apt-get install docker.io"},
+            new String[] {"nginx", "apt-get install nginx"},
+            new String[] {"docker-registry", "apt-get install docker-registry"},
+            new String[] {"etcd", "apt-get install etcd-server"},
+            new String[] {"etcdctl", "apt-get install etcd-client"},
+            new String[] {"busybox", "apt-get install busybox-static"},
+            new String[] {"curl", "apt-get install curl"})) {
+      RequiredServices.require(program[0], program[1]);
+    }
+    Path jar = REPO.resolve("lain-dist/target/lain.jar");
+    assertThat(jar)
+        .as("the tools ./bootstrap runs (build the whole project: ./mvnw verify)")
+        .exists();
+    try (Stream<Path> sources = Files.walk(REPO)) {
+      long built = Files.getLastModifiedTime(jar).toMillis();
+      List<Path> newer =
+          sources
+              .filter(p -> p.toString().contains("/src/main/") && Files.isRegularFile(p))
+              .filter(p -> modified(p) > built)
+              .limit(3)
+              .toList();
+      assertThat(newer)
+          .as(jar + " is older than these sources: build the whole project (./mvnw verify) first")
+          .isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aSingleNodeBootstrappedTwiceKeepsEverythingAndComesBackAfterAPowerCut() {
+    Path dir = REPO.resolve("lain-it/target/machine-sandbox/single-node");
+    try (MachineSandbox machine = MachineSandbox.start(dir, Optional.empty())) {
+      String first = ok(machine, "./bootstrap", INSTALL);
+      assertThat(first).contains("LAIN single-node cluster is up").contains("bootstrap finished");
+      assertThat(read(machine, "/etc/lain/store")).contains("embedded:/var/lib/lain/store.db");
+      Store store = embeddedStore(machine);
+      try {
+        checkTwiceAndPowerCut(machine, "./bootstrap", () -> keys(store));
+      } finally {
+        store.close();
+      }
+    }
+  }
+
+  @Test
+  void aClusterFirstNodeOnEtcdBootstrappedTwiceKeepsEverythingAndRefusesASecondNode() {
+    Path dir = REPO.resolve("lain-it/target/machine-sandbox/cluster");
+    String bootstrap =
+        "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
+    try (MachineSandbox machine = MachineSandbox.start(dir, Optional.of("192.168.77.21/24"))) {
+      String first = ok(machine, bootstrap, INSTALL);
+      assertThat(first).contains("bootstrap finished").contains("lain-etcd: started");
+      assertThat(read(machine, "/etc/lain/store")).contains("etcd://192.168.77.21:2379");
+      Map<String, Long> stored = checkTwiceAndPowerCut(machine, bootstrap, () -> etcdKeys(machine));
+
+      // lainctl finds the cluster's etcd through /etc/lain/store.
+      assertThat(ok(machine, "bin/lainctl node list", SHORT)).contains("node1");
+      assertThat(ok(machine, "bin/lainctl config get domain", SHORT)).isEqualTo("lain.local\n");
+      // The webrouter serves the certificate 'web' signed by the CA bootstrap created.
+      assertThat(
+              ok(
+                  machine,
+                  "curl -sS --max-time 5 --cacert /etc/lain/ssl/ca.crt"
+                      + " --resolve hello.lain.local:443:127.0.0.1 https://hello.lain.local/",
+                  SHORT))
+          .isEqualTo("hello from LAIN\n");
+
+      // Another node registered: bootstrap would be a second first node, so it refuses.
+      ok(
+          machine,
+          "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:2379 put"
+              + " /lain/nodes/nodes/node2:192.168.77.22:22 '{}' >/dev/null",
+          SHORT);
+      Map<String, Long> withSecondNode = etcdKeys(machine);
+      MachineSandbox.Result refused = machine.sh(bootstrap, REPO, INSTALL);
+      assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+      assertThat(refused.output())
+          .contains("first-node       FAILED")
+          .contains("node2:192.168.77.22:22")
+          .contains("nothing was changed");
+      assertThat(etcdKeys(machine)).isEqualTo(withSecondNode);
+      assertThat(withSecondNode).containsAllEntriesOf(only(stored, STORED_BY_PEOPLE));
+    }
+  }
+
+  /**
+   * Deploys the example app, runs {@code bootstrap} again and checks nothing changed, cuts the
+   * power, runs it once more and checks the app is served with what people stored kept.
+   *
+   * @return the store's keys after the power cut
+   */
+  private static Map<String, Long> checkTwiceAndPowerCut(
+      MachineSandbox machine, String bootstrap, KeySource keys) {
+    ok(machine, DEPLOY_HELLO, INSTALL);
+    assertThat(ok(machine, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+    Snapshot before = Snapshot.of(machine, keys);
+    assertThat(before.containers()).anyMatch(c -> c.contains("/hello.web.web.v1-i1-"));
+
+    String second = ok(machine, bootstrap, INSTALL);
+    assertThat(second).contains("bootstrap finished: 0 step(s) done");
+    Snapshot after = Snapshot.of(machine, keys);
+    assertThat(after.keys()).isEqualTo(before.keys());
+    assertThat(after.containers()).isEqualTo(before.containers());
+    assertThat(after.pids()).isEqualTo(before.pids());
+    assertThat(ok(machine, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+
+    machine.powerCycle();
+    assertThat(machine.sh(CURL_HELLO, REPO, SHORT).succeeded()).isFalse();
+    String restart = ok(machine, bootstrap, INSTALL);
+    assertThat(restart).contains("bootstrap finished");
+    String served = "";
+    for (int i = 0; i < 120 && !served.equals("hello from LAIN\n"); i++) {
+      served = machine.sh(CURL_HELLO + " 2>/dev/null; sleep 0.5", REPO, SHORT).output();
+    }
+    assertThat(served)
+        .as("the app is served again after the power cut")
+        .isEqualTo("hello from LAIN\n");
+    Map<String, Long> afterPowerCut = keys.get();
+    assertThat(only(afterPowerCut, STORED_BY_PEOPLE))
+        .isEqualTo(only(before.keys(), STORED_BY_PEOPLE));
+    assertThat(ok(machine, "cd examples/hello && ../../bin/lain ps local", SHORT))
+        .contains("hello");
+    return afterPowerCut;
+  }
+
+  /** The store's keys and mod revisions, the containers and the daemons' pids. */
+  private record Snapshot(Map<String, Long> keys, List<String> containers, List<String> pids) {
+    static Snapshot of(MachineSandbox machine, KeySource keys) {
+      List<String> containers =
+          ok(
+                  machine,
+                  "docker ps -aq --no-trunc | xargs -r docker inspect -f"
+                      + " '{{.Id}} {{.Name}} {{.State.Status}} {{.State.StartedAt}}"
+                      + " restarts={{.RestartCount}}' | sort",
+                  SHORT)
+              .lines()
+              .toList();
+      List<String> pids = ok(machine, "cd /run/lain && grep -H . *.pid", SHORT).lines().toList();
+      return new Snapshot(keys.get(), containers, pids);
+    }
+  }
+
+  @FunctionalInterface
+  private interface KeySource {
+    Map<String, Long> get();
+  }
+
+  private static Store embeddedStore(MachineSandbox machine) {
+    return Stores.open("embedded:" + machine.hostPath("/var/lib/lain").resolve("store.db"));
+  }
+
+  private static Map<String, Long> keys(Store store) {
+    Map<String, Long> keys = new TreeMap<>();
+    for (KeyValue kv : store.list("/").entries()) {
+      keys.put(kv.key(), kv.modRevision());
+    }
+    return keys;
+  }
+
+  private static Map<String, Long> etcdKeys(MachineSandbox machine) {
+    String json =
+        ok(
+            machine,
+            "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:2379 get --prefix / -w json",
+            SHORT);
+    try {
+      JsonNode kvs = new ObjectMapper().readTree(json).path("kvs");
+      Map<String, Long> keys = new TreeMap<>();
+      for (JsonNode kv : kvs) {
+        String key =
+            new String(Base64.getDecoder().decode(kv.path("key").asText()), StandardCharsets.UTF_8);
+        keys.put(key, kv.path("mod_revision").asLong());
+      }
+      return keys;
+    } catch (IOException e) {
+      throw new UncheckedIOException("etcdctl printed no JSON: " + json, e);
+    }
+  }
+
+  private static Map<String, Long> only(Map<String, Long> keys, List<String> prefixes) {
+    Map<String, Long> kept = new TreeMap<>();
+    keys.forEach(
+        (key, revision) -> {
+          if (prefixes.stream().anyMatch(key::startsWith)) {
+            kept.put(key, revision);
+          }
+        });
+    return kept;
+  }
+
+  private static String ok(MachineSandbox machine, String script, Duration timeout) {
+    MachineSandbox.Result result = machine.sh(script, REPO, timeout);
+    assertThat(result.exitCode()).as("%s printed:%n%s", script, result.output()).isZero();
+    return result.output();
+  }
+
+  private static String read(MachineSandbox machine, String file) {
+    return ok(machine, "cat " + file, SHORT);
+  }
+
+  private static long modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
