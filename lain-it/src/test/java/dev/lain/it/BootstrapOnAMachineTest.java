@@ -131,7 +131,7 @@ class BootstrapOnAMachineTest {
           "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:2379 put"
               + " /lain/nodes/nodes/node2:192.168.77.22:22 '{}' >/dev/null",
           SHORT);
-      Map<String, Long> withSecondNode = etcdKeys(machine);
+      Map<String, Long> withSecondNode = settled(() -> etcdKeys(machine));
       MachineSandbox.Result refused = machine.sh(bootstrap, REPO, INSTALL);
       assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
       assertThat(refused.output())
@@ -181,6 +181,28 @@ class BootstrapOnAMachineTest {
     assertThat(ok(machine, "cd examples/hello && ../../bin/lain ps local", SHORT))
         .contains("hello");
     return afterPowerCut;
+  }
+
+  /**
+   * The keys once the cluster has settled (two readings 3 s apart agree): after a power cut the
+   * engine, agents and routers rewrite their state for a while.
+   */
+  private static Map<String, Long> settled(KeySource keys) {
+    Map<String, Long> last = keys.get();
+    for (int i = 0; i < 40; i++) {
+      try {
+        Thread.sleep(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      Map<String, Long> now = keys.get();
+      if (now.equals(last)) {
+        return now;
+      }
+      last = now;
+    }
+    throw new AssertionError("the store did not settle within 2 minutes: " + last);
   }
 
   /** The store's keys and mod revisions, the containers and the daemons' pids. */
