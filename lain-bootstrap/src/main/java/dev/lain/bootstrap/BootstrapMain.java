@@ -10,28 +10,20 @@ import java.util.function.Function;
 
 /**
  * {@code ./bootstrap}'s entry point: parses the flags, probes the machine, prints the checks and
- * the plan, and with {@value #EXECUTE} carries the plan out. Exit codes:
+ * the plan, and with {@value #EXECUTE} carries the plan out and prints where things are. Without
+ * {@value #EXECUTE} nothing is changed, as with {@code --dry-run}. Exit codes:
  *
  * <ul>
- *   <li>0: {@code --dry-run} and every check passed; or, without {@value #EXECUTE}, the options
- *       describe the single-node install the bash script performs and every check passed: the last
- *       line printed is then {@code single-node}, and the script goes on; or, with {@value
- *       #EXECUTE}, every step of the plan is done;
- *   <li>1: a check failed (nothing was changed), or with {@value #EXECUTE} a step failed (the error
- *       names it; what was done before it stays, and running again retries);
- *   <li>2: bad flags (every problem printed on stderr);
- *   <li>3: without {@value #EXECUTE}: the checks passed, but this install is not one the bash
- *       script carries out.
+ *   <li>0: every check passed and, with {@value #EXECUTE}, every step of the plan is done;
+ *   <li>1: a check failed (nothing was changed), or a step failed (the error names it; what was
+ *       done before it stays, and running again retries);
+ *   <li>2: bad flags (every problem printed on stderr).
  * </ul>
  */
 public final class BootstrapMain {
   public static final int OK = 0;
   public static final int PREFLIGHT_FAILED = 1;
   public static final int USAGE = 2;
-  public static final int NOT_WIRED = 3;
-
-  /** The last line printed when the bash single-node installer is to go on. */
-  public static final String SINGLE_NODE = "single-node";
 
   /**
    * The flag by which the caller hands the install over: the plan is carried out here, for every
@@ -110,7 +102,7 @@ public final class BootstrapMain {
     boolean failed = Preflight.failed(checks);
     boolean identified =
         NodeIdentity.resolve(options, facts) instanceof NodeIdentity.Resolution.Resolved;
-    if (options.dryRun()) {
+    if (options.dryRun() || !execute) {
       out.println();
       if (identified) {
         out.print(Reports.plan(Plan.of(options, facts)));
@@ -126,30 +118,22 @@ public final class BootstrapMain {
       err.println("error: preflight failed (see the table above): nothing was changed");
       return PREFLIGHT_FAILED;
     }
-    if (execute) {
-      Plan plan = Plan.of(options, facts);
-      out.println();
-      out.print(Reports.plan(plan));
-      out.println();
-      String retry =
-          options.storageOnly()
-              ? "lainctl node add (the same command; it repeats this step)"
-              : "./bootstrap " + String.join(" ", rest);
-      Executor.Outcome outcome = executors.apply(options, retry.strip()).execute(plan);
-      return outcome.succeeded() ? OK : PREFLIGHT_FAILED;
-    }
-    if (options.isScriptedSingleNode()) {
-      out.println(SINGLE_NODE);
-      return OK;
-    }
+    Plan plan = Plan.of(options, facts);
     out.println();
-    out.print(Reports.plan(Plan.of(options, facts)));
-    err.println(
-        "error: executing a "
-            + options.mode().label()
-            + " install with these options is not wired yet: nothing was changed"
-            + " (--dry-run shows the plan; ./bootstrap --single-node without --docker-device,"
-            + " -r, -m, -n, --node-network and --no-systemd runs today)");
-    return NOT_WIRED;
+    out.print(Reports.plan(plan));
+    out.println();
+    String retry =
+        options.storageOnly()
+            ? "lainctl node add (the same command; it repeats this step)"
+            : "./bootstrap " + String.join(" ", rest);
+    Executor.Outcome outcome = executors.apply(options, retry.strip()).execute(plan);
+    if (!outcome.succeeded()) {
+      return PREFLIGHT_FAILED;
+    }
+    if (!options.storageOnly()) {
+      out.println();
+      out.print(Reports.summary(plan));
+    }
+    return OK;
   }
 }

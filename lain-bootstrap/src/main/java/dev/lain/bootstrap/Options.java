@@ -102,24 +102,6 @@ public record Options(
     return BootstrapFlags.parse(args);
   }
 
-  /**
-   * Whether these options describe exactly what the bash single-node installer does: the embedded
-   * store, no docker device, no registry mirror or bootstrap registry, the host name as node name,
-   * no node network, supervision chosen by the machine. Only {@code --node-ip}, {@code --domain}
-   * and the ports may differ from the defaults.
-   */
-  public boolean isScriptedSingleNode() {
-    return mode == Mode.SINGLE_NODE
-        && registryBootstrap.isEmpty()
-        && registryMirror.isEmpty()
-        && dockerDevice.isEmpty()
-        && nodeName.isEmpty()
-        && nodeNetwork.isEmpty()
-        && !noSystemd
-        && !force
-        && !storageOnly;
-  }
-
   /** The store URL laind is given: the embedded file, or etcd on the node IP. */
   public String storeUrl(String nodeIp) {
     return mode == Mode.SINGLE_NODE

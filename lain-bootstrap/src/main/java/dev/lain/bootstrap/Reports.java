@@ -1,8 +1,9 @@
 package dev.lain.bootstrap;
 
+import java.nio.file.Path;
 import java.util.List;
 
-/** The text an operator reads: the table of checks and the numbered plan. */
+/** The text an operator reads: the table of checks, the numbered plan and the summary. */
 public final class Reports {
   private Reports() {}
 
@@ -70,6 +71,82 @@ public final class Reports {
                 ? "Nothing to do: Docker already runs on the device.\n"
                 : "Nothing to do: this node is bootstrapped.\n")
             : toDo + " of " + number + " steps to do.\n");
+    return out.toString();
+  }
+
+  /** What an operator needs once the install is done: where things are and what comes next. */
+  public static String summary(Plan plan) {
+    Options options = plan.options();
+    NodeIdentity node = plan.node();
+    boolean cluster = options.mode() == Mode.CLUSTER;
+    String bin = Path.of(options.laind()).getParent().toString();
+    String repository = Path.of(bin).getParent().toString();
+    String domain = options.domain();
+    StringBuilder out = new StringBuilder();
+    out.append(
+        cluster
+            ? "LAIN cluster is up: " + node.name() + " is its first node.\n"
+            : "LAIN single-node cluster is up.\n");
+    out.append("  store        ")
+        .append(plan.storeUrl())
+        .append(" (named in ")
+        .append(Layout.STORE_FILE)
+        .append(" for lainctl)\n");
+    out.append("  console      http://127.0.0.1:")
+        .append(Layout.CONSOLE_PORT)
+        .append("/api/v1/  (lain CLI phase: local)\n");
+    out.append("  registry     127.0.0.1:")
+        .append(Layout.REGISTRY_PORT)
+        .append(" (also registry.")
+        .append(domain)
+        .append(" through the webrouter)\n");
+    out.append("  webrouter    http :")
+        .append(options.httpPort())
+        .append(", https :")
+        .append(options.httpsPort())
+        .append(" (internal); external hosts also on :8080/:8443\n");
+    if (cluster) {
+      out.append("  tls          certificate 'web' for *.")
+          .append(domain)
+          .append(" and *.lain, signed by the CA in ")
+          .append(Layout.CA_CERT)
+          .append('\n');
+    }
+    out.append("  node         ").append(node.name()).append(" (").append(node.ip()).append(")\n");
+    out.append("  logs         ")
+        .append(
+            plan.supervision() == Supervision.SYSTEMD
+                ? "journalctl -u 'lain-*'"
+                : Layout.LOGS + "/")
+        .append("\n\n");
+    out.append("Deploy the example app:\n")
+        .append("  cd ")
+        .append(repository)
+        .append("/examples/hello && ")
+        .append(bin)
+        .append("/lain reposit local && ")
+        .append(bin)
+        .append("/lain build --push local && ")
+        .append(bin)
+        .append("/lain deploy local\n")
+        .append("  curl -H 'Host: hello.")
+        .append(domain)
+        .append("' http://127.0.0.1:")
+        .append(options.httpPort())
+        .append("/\n  ")
+        .append(bin)
+        .append("/lain ps local; ")
+        .append(bin)
+        .append("/lain logs local web\n");
+    if (cluster) {
+      out.append("\nAdd nodes (docs/production-install.md):\n  ")
+          .append(bin)
+          .append("/lainctl node add -p /opt/lain --docker-device=/dev/vdb node2:NODE2_IP\n  ")
+          .append(bin)
+          .append("/lainctl node list; ")
+          .append(bin)
+          .append("/lainctl cluster health\n");
+    }
     return out.toString();
   }
 

@@ -42,7 +42,12 @@ class ExecuteFlagTest {
 
     assertThat(code).isZero();
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("Plan: single-node").doesNotEndWith("single-node\n");
+    assertThat(printed)
+        .contains("Plan: single-node")
+        .contains("LAIN single-node cluster is up.")
+        .contains("  store        embedded:/var/lib/lain/store.db (named in /etc/lain/store")
+        .contains("/lain build --push local")
+        .doesNotContain("lainctl node add");
     assertThat(sandbox.out()).endsWith("bootstrap finished: 10 step(s) done, 0 already in place\n");
     assertThat(retries).containsExactly("./bootstrap --single-node");
   }
@@ -56,9 +61,27 @@ class ExecuteFlagTest {
         run(sandbox, o -> Fixtures.freshDebian(), "-m", "https://m.example.com", "--execute");
 
     assertThat(code).isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("is up");
     assertThat(sandbox.err())
         .startsWith("error: step 'base-image' failed: docker build -q -t lain/busybox:latest")
         .contains("run ./bootstrap -m https://m.example.com again to retry");
+  }
+
+  @Test
+  void aClusterInstallEndsWithWhereThingsAreAndHowToAddNodes(@TempDir Path dir) {
+    Sandbox sandbox = new Sandbox(dir, true);
+
+    int code =
+        run(sandbox, o -> Fixtures.freshDebian(), "-m", "https://m.example.com", "--execute");
+
+    assertThat(code).isZero();
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed.substring(printed.indexOf("LAIN cluster is up")))
+        .contains("LAIN cluster is up: node1 is its first node.")
+        .contains("  store        etcd://192.168.77.21:2379 (named in /etc/lain/store")
+        .contains("certificate 'web' for *.lain.local and *.lain, signed by the CA in")
+        .contains("  node         node1 (192.168.77.21)")
+        .contains("lainctl node add -p /opt/lain --docker-device=/dev/vdb node2:NODE2_IP");
   }
 
   @Test

@@ -317,7 +317,7 @@ class PreflightTest {
 
   @Test
   void failedPreflightExitsOneAndSaysNothingChanged() {
-    Runs run = Runs.run(o -> Fixtures.freshDebian().withUid(1000), "--single-node");
+    Runs run = Runs.run(o -> Fixtures.freshDebian().withUid(1000), "--execute", "--single-node");
 
     assertThat(run.exitCode()).isEqualTo(BootstrapMain.PREFLIGHT_FAILED);
     assertThat(run.out()).contains("root             FAILED   uid 1000");

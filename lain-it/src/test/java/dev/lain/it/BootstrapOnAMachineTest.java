@@ -109,7 +109,9 @@ class BootstrapOnAMachineTest {
         "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
     try (MachineSandbox machine = MachineSandbox.start(dir, Optional.of("192.168.77.21/24"))) {
       String first = ok(machine, bootstrap, INSTALL);
-      assertThat(first).contains("bootstrap finished").contains("lain-etcd: started");
+      assertThat(first)
+          .contains("lain-etcd: started")
+          .contains("LAIN cluster is up: node1 is its first node.");
       assertThat(read(machine, "/etc/lain/store")).contains("etcd://192.168.77.21:2379");
       Map<String, Long> stored = checkTwiceAndPowerCut(machine, bootstrap, () -> etcdKeys(machine));
 
