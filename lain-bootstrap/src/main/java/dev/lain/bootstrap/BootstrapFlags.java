@@ -122,8 +122,8 @@ final class BootstrapFlags {
   @Option(
       names = "--storage-only",
       description =
-          "with --docker-device: only give the device to Docker (packages, storage, daemon.json,"
-              + " restart); what lainctl node add runs on a new node")
+          "only this node's Docker (packages, daemon.json, dockerd; with --docker-device its"
+              + " disk too): what lainctl node add runs on a new node")
   boolean storageOnly;
 
   @Option(
@@ -217,15 +217,10 @@ final class BootstrapFlags {
     if (force && dockerDevice == null) {
       problems.add("--force only applies to --docker-device, which is not given");
     }
-    if (storageOnly && dockerDevice == null) {
-      problems.add(
-          "--storage-only prepares the --docker-device, which is not given: pass --docker-device"
-              + " DEV");
-    }
     if (storageOnly && singleNode) {
       problems.add(
-          "--storage-only and --single-node cannot be combined: --storage-only prepares a cluster"
-              + " node's Docker disk, --single-node installs a whole cluster on one machine");
+          "--storage-only and --single-node cannot be combined: --storage-only sets up a cluster"
+              + " node's Docker, --single-node installs a whole cluster on one machine");
     }
     Optional<Path> rootDir = root(root, problems);
     if (!laind.startsWith("/") || laind.contains(" ")) {

@@ -779,7 +779,7 @@ public final class Executor {
             CLI_PHASE,
             "console",
             "http://127.0.0.1:" + Layout.CONSOLE_PORT));
-    must(concat(cli, "config", "save", CLI_PHASE, "registry", "127.0.0.1:" + Layout.REGISTRY_PORT));
+    must(concat(cli, "config", "save", CLI_PHASE, "registry", plan.registryAddress()));
     CommandRunner.Result login =
         runner.run(concat(cli, "login", CLI_PHASE, "--token-file", "-"), token + "\n");
     if (!login.succeeded()) {

@@ -36,9 +36,8 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
   static final List<String> BASE_PACKAGES =
       List.of("docker.io", "nginx", "busybox-static", "git", "curl", "ca-certificates");
 
-  /** What a node needs to give its Docker a disk ({@code --storage-only}). */
-  static final List<String> STORAGE_PACKAGES =
-      List.of("docker.io", "lvm2", "xfsprogs", "curl", "ca-certificates");
+  /** What a node of a cluster needs for its Docker ({@code --storage-only}). */
+  static final List<String> NODE_DOCKER_PACKAGES = List.of("docker.io", "curl", "ca-certificates");
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -71,14 +70,14 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
 
   /** The packages bootstrap wants on the machine for these options. */
   public static List<String> packages(Options options) {
+    List<String> wanted =
+        new ArrayList<>(options.storageOnly() ? NODE_DOCKER_PACKAGES : BASE_PACKAGES);
     if (options.storageOnly()) {
-      return STORAGE_PACKAGES;
-    }
-    List<String> wanted = new ArrayList<>(BASE_PACKAGES);
-    if (options.registryBootstrap().isEmpty()) {
+      // A node of an existing cluster: none of the cluster's own services.
+    } else if (options.registryBootstrap().isEmpty()) {
       wanted.add(2, "docker-registry");
     }
-    if (options.mode() == Mode.CLUSTER) {
+    if (options.mode() == Mode.CLUSTER && !options.storageOnly()) {
       wanted.add("etcd-server");
       wanted.add("etcd-client");
     }
@@ -91,6 +90,21 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
 
   public String storeUrl() {
     return options.storeUrl(node.ip());
+  }
+
+  /**
+   * Where the cluster's registry is reached, as image names carry it: on a single node its
+   * loopback; in a cluster the first node's IP, which every node's daemon.json trusts (the node
+   * network is an insecure registry range there).
+   */
+  public String registryAddress() {
+    return registryAddress(options, node);
+  }
+
+  static String registryAddress(Options options, NodeIdentity node) {
+    return (options.mode() == Mode.SINGLE_NODE ? "127.0.0.1" : node.ip())
+        + ":"
+        + Layout.REGISTRY_PORT;
   }
 
   /** The steps still to do. */
@@ -151,7 +165,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       add(
           "packages",
           options.storageOnly()
-              ? "install the Debian packages Docker on a disk needs (apt-get, no recommends)"
+              ? "install the Debian packages a node's Docker needs (apt-get, no recommends)"
               : "install the Debian packages bootstrap needs (apt-get, no recommends)",
           new Action.InstallPackages(missing),
           Changes.NONE.withPackages(missing),
@@ -222,6 +236,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       ObjectNode merged = current.deepCopy();
       ArrayNode insecure = JSON.createArrayNode().add("registry." + options.domain());
       options.registryMirror().flatMap(Plan::httpHost).ifPresent(insecure::add);
+      insecureNetwork(options, node).ifPresent(insecure::add);
       merged.set("insecure-registries", insecure);
       merged.set("labels", JSON.createArrayNode().add("group=default"));
       options
@@ -235,7 +250,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       if (options.dockerDevice().isPresent()) {
         // On the prepared disk lain-storage's merge decides (overlay2, data-root, no dm.* options),
         // so that the executor writes exactly what this plan shows and a re-run finds it in place.
-        content = deviceDaemonJson(options, existing.orElse(""));
+        content = deviceDaemonJson(options, node, existing.orElse(""));
         same = existing.isPresent() && existing.get().equals(content);
       }
       List<String> keys = new ArrayList<>();
@@ -340,7 +355,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
                               Layout.REGISTRY_CONFIG))
                   .orElse(List.of("/usr/bin/docker-registry", "serve", Layout.REGISTRY_CONFIG)),
               Optional.of("http://127.0.0.1:" + Layout.REGISTRY_PORT + "/v2/")));
-      String registry = "127.0.0.1:" + Layout.REGISTRY_PORT;
+      String registry = registryAddress(options, node);
       String console = "0.0.0.0:" + Layout.CONSOLE_PORT;
       Optional<String> consoleHealth =
           Optional.of("http://127.0.0.1:" + Layout.CONSOLE_PORT + "/api/v1/");
@@ -647,12 +662,21 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     }
   }
 
-  private static String deviceDaemonJson(Options options, String existing) {
+  /**
+   * In a cluster, images are pulled from the registry on the first node's IP over plain HTTP: the
+   * node network is an insecure registry range for dockerd.
+   */
+  private static Optional<String> insecureNetwork(Options options, NodeIdentity node) {
+    return options.mode() == Mode.CLUSTER ? node.network() : Optional.empty();
+  }
+
+  private static String deviceDaemonJson(Options options, NodeIdentity node, String existing) {
     DaemonSettings settings =
         DaemonSettings.forCluster(
             options.domain(),
             Path.of(Layout.DOCKER_DATA),
             options.registryMirror().map(List::of).orElse(List.of()),
+            insecureNetwork(options, node).map(List::of).orElse(List.of()),
             List.of());
     try {
       return DaemonJson.merge(existing, settings);

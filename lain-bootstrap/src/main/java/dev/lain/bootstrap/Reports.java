@@ -29,7 +29,9 @@ public final class Reports {
     NodeIdentity node = plan.node();
     out.append("Plan: ")
         .append(
-            plan.options().storageOnly() ? "docker storage only" : plan.options().mode().label())
+            plan.options().storageOnly()
+                ? "this node's Docker only"
+                : plan.options().mode().label())
         .append(", node ")
         .append(node.name())
         .append(" (")
@@ -68,7 +70,7 @@ public final class Reports {
     out.append(
         toDo == 0
             ? (plan.options().storageOnly()
-                ? "Nothing to do: Docker already runs on the device.\n"
+                ? "Nothing to do: this node's Docker is set up.\n"
                 : "Nothing to do: this node is bootstrapped.\n")
             : toDo + " of " + number + " steps to do.\n");
     return out.toString();
@@ -95,8 +97,8 @@ public final class Reports {
     out.append("  console      http://127.0.0.1:")
         .append(Layout.CONSOLE_PORT)
         .append("/api/v1/  (lain CLI phase: local)\n");
-    out.append("  registry     127.0.0.1:")
-        .append(Layout.REGISTRY_PORT)
+    out.append("  registry     ")
+        .append(plan.registryAddress())
         .append(" (also registry.")
         .append(domain)
         .append(" through the webrouter)\n");

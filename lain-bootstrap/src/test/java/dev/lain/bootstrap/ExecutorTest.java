@@ -211,7 +211,7 @@ class ExecutorTest {
         .containsExactly(
             "env DEBIAN_FRONTEND=noninteractive apt-get update -q",
             "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends"
-                + " docker.io lvm2 xfsprogs curl ca-certificates",
+                + " docker.io curl ca-certificates lvm2 xfsprogs",
             "findmnt -n -r -o SOURCE --mountpoint /var/lib/docker",
             "docker info --format {{.Containers}} {{.Images}}");
     assertThat(sandbox.files()).isEqualTo(before);

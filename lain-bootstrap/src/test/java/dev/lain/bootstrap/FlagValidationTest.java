@@ -72,9 +72,6 @@ class FlagValidationTest {
             List.of("--docker-device", "/dev/"), "--docker-device: '/dev/' is not a device path"),
         Arguments.of(List.of("--force"), "--force only applies to --docker-device"),
         Arguments.of(
-            List.of("--storage-only"),
-            "--storage-only prepares the --docker-device, which is not given"),
-        Arguments.of(
             List.of("--storage-only", "--docker-device", "/dev/vdb", "--single-node"),
             "--storage-only and --single-node cannot be combined"),
         Arguments.of(List.of("--ipip"), "--ipip is not supported yet"),

@@ -88,6 +88,16 @@ class PlanGoldenTest {
                 "-m",
                 "https://mirror.example.com")),
         Arguments.of(
+            "node-docker-without-device",
+            fresh,
+            List.of(
+                "--dry-run",
+                "--storage-only",
+                "--node-ip",
+                "192.168.77.21",
+                "--node-network",
+                "192.168.77.0/24")),
+        Arguments.of(
             "second-run-storage-only",
             secondRun(
                 freshWithDisk,

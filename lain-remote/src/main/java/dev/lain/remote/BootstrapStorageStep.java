@@ -7,12 +7,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Docker storage on the node's {@code --docker-device}, carried out by lain-bootstrap's executor on
- * the node itself: the distribution copied before this step holds it, so the step runs {@code
- * <prefix>/scripts/lib/launch dev.lain.bootstrap.BootstrapMain --execute --storage-only ...} over
- * the node's shell. There is one implementation of the storage flow (packages, LVM + xfs, merged
- * daemon.json, Docker restarted and checked not to run on loopback storage), and it is the
- * executor's; this class only builds its command line.
+ * The node's Docker, and its storage on the {@code --docker-device} when one is given, carried out
+ * by lain-bootstrap's executor on the node itself: the distribution copied before this step holds
+ * it, so the step runs {@code <prefix>/scripts/lib/launch dev.lain.bootstrap.BootstrapMain
+ * --execute --storage-only ...} over the node's shell. There is one implementation of that flow
+ * (packages, LVM + xfs, daemon.json with the cluster's insecure registries, Docker (re)started and
+ * checked not to run on loopback storage), and it is the executor's; this class only builds its
+ * command line.
  *
  * <p>The executor checks before it changes, so running the step again is the retry. Undo does
  * nothing to the disk: wiping it again would lose what a later retry keeps.
@@ -26,48 +27,56 @@ public final class BootstrapStorageStep implements RemoteStep {
    *
    * @param domain the cluster domain (daemon.json's insecure registry {@code registry.<domain>})
    * @param registryMirror the cluster's {@code registry_mirror}, if configured
+   * @param nodeNetwork the cluster's {@code node_network}, in which the cluster's registry is
+   *     reached (an insecure registry range for the node's dockerd)
    * @param force wipe a device that carries a signature ({@code --force})
    * @param noSystemd run dockerd behind a pid file even where systemd runs
    */
   public record Options(
-      Optional<String> domain, Optional<String> registryMirror, boolean force, boolean noSystemd) {
+      Optional<String> domain,
+      Optional<String> registryMirror,
+      Optional<String> nodeNetwork,
+      boolean force,
+      boolean noSystemd) {
     public Options {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(registryMirror, "registryMirror");
+      Objects.requireNonNull(nodeNetwork, "nodeNetwork");
     }
 
     public static Options defaults() {
-      return new Options(Optional.empty(), Optional.empty(), false, false);
+      return new Options(Optional.empty(), Optional.empty(), Optional.empty(), false, false);
     }
   }
 
   private final NodeLayout layout;
   private final Options options;
-  private final String device;
+  private final Optional<String> device;
   private final Consumer<String> progress;
 
   public BootstrapStorageStep(
-      NodeLayout layout, Options options, String device, Consumer<String> progress) {
+      NodeLayout layout, Options options, Optional<String> device, Consumer<String> progress) {
     this.layout = Objects.requireNonNull(layout, "layout");
     this.options = Objects.requireNonNull(options, "options");
     this.device = Objects.requireNonNull(device, "device");
     this.progress = Objects.requireNonNull(progress, "progress");
-    if (!device.startsWith("/dev/")) {
+    if (device.isPresent() && !device.get().startsWith("/dev/")) {
       throw new RemoteException(
           RemoteException.Code.INVALID,
-          "--docker-device: '" + device + "' must be a device path under /dev, e.g. /dev/vdb");
+          "--docker-device: '"
+              + device.get()
+              + "' must be a device path under /dev, e.g. /dev/vdb");
     }
   }
 
-  /** The steps for {@code node add}: one per device, all with the same layout and options. */
-  public static DockerDeviceSteps steps(
-      NodeLayout layout, Options options, Consumer<String> progress) {
+  /** The steps for {@code node add}: one per node, all with the same layout and options. */
+  public static DockerSteps steps(NodeLayout layout, Options options, Consumer<String> progress) {
     return device -> new BootstrapStorageStep(layout, options, device, progress);
   }
 
   @Override
   public String name() {
-    return "prepare docker storage on " + device;
+    return device.map(d -> "set up Docker on " + d).orElse("set up Docker");
   }
 
   /** The arguments after the launcher, for {@code address}'s IP. */
@@ -76,10 +85,20 @@ public final class BootstrapStorageStep implements RemoteStep {
     args.add(MAIN);
     args.add("--execute");
     args.add("--storage-only");
-    args.add("--docker-device");
-    args.add(device);
+    device.ifPresent(
+        d -> {
+          args.add("--docker-device");
+          args.add(d);
+        });
     args.add("--node-ip");
     args.add(address.ip());
+    options
+        .nodeNetwork()
+        .ifPresent(
+            n -> {
+              args.add("--node-network");
+              args.add(n);
+            });
     options
         .domain()
         .ifPresent(
@@ -131,9 +150,16 @@ public final class BootstrapStorageStep implements RemoteStep {
               + result.exitCode()
               + ": "
               + tail(output)
-              + " (the step is safe to repeat: fix the cause and run node add again; nothing on "
+              + " (the step is safe to repeat: fix the cause and run node add again"
               + device
-              + " is undone here: what it holds now is reported by the executor above)");
+                  .map(
+                      d ->
+                          "; nothing on "
+                              + d
+                              + " is undone here: what it holds now is reported by the executor"
+                              + " above")
+                  .orElse("")
+              + ")");
     }
   }
 

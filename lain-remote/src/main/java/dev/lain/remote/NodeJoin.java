@@ -102,7 +102,7 @@ public final class NodeJoin {
   private final DeploydState state;
   private final SshConnector ssh;
   private final Distribution distribution;
-  private final RemoteStep.DockerDeviceSteps deviceSteps;
+  private final RemoteStep.DockerSteps dockerSteps;
   private final Function<String, Function<RemoteShell, AgentStarter>> starters;
   private final PasswordSource passwords;
   private final Consumer<String> progress;
@@ -118,7 +118,7 @@ public final class NodeJoin {
       Store store,
       SshConnector ssh,
       Distribution distribution,
-      RemoteStep.DockerDeviceSteps deviceSteps,
+      RemoteStep.DockerSteps dockerSteps,
       Function<String, Function<RemoteShell, AgentStarter>> starters,
       PasswordSource passwords,
       Consumer<String> progress,
@@ -128,7 +128,7 @@ public final class NodeJoin {
     this.state = new DeploydState(store);
     this.ssh = ssh;
     this.distribution = distribution;
-    this.deviceSteps = deviceSteps;
+    this.dockerSteps = dockerSteps;
     this.starters = starters;
     this.passwords = passwords;
     this.progress = progress;
@@ -191,21 +191,16 @@ public final class NodeJoin {
             return copied + " of " + distribution.entries().size() + " files copied";
           });
       step(node, step, "preflight", () -> preflight(shell, request));
-      request
-          .dockerDevice()
-          .ifPresent(
-              device -> {
-                RemoteStep storage = deviceSteps.forDevice(device);
-                step(
-                    node,
-                    step,
-                    storage.name(),
-                    () -> {
-                      storage.run(shell, node);
-                      undo.push(() -> storage.undo(shell, node));
-                      return "done";
-                    });
-              });
+      RemoteStep docker = dockerSteps.forNode(request.dockerDevice());
+      step(
+          node,
+          step,
+          docker.name(),
+          () -> {
+            docker.run(shell, node);
+            undo.push(() -> docker.undo(shell, node));
+            return "done";
+          });
       JoinTokens.JoinToken token =
           step(
               node,

@@ -183,7 +183,7 @@ class NodeJoinProcessTest {
                   store,
                   ssh,
                   Distribution.of(Path.of("..").toAbsolutePath().normalize(), jar()),
-                  RemoteStep.DockerDeviceSteps.NOT_WIRED,
+                  DockerAlreadyRuns.STEPS,
                   NodeJoin.remoteStarters(),
                   NodeJoin.PasswordSource.NONE,
                   progress::add,

@@ -148,7 +148,7 @@ class NodeJoinTest {
         store,
         ssh,
         distribution(),
-        RemoteStep.DockerDeviceSteps.NOT_WIRED,
+        DockerAlreadyRuns.STEPS,
         starters,
         passwords,
         progress::add,
@@ -339,7 +339,11 @@ class NodeJoinTest {
         joinWithStorage(
             0,
             new BootstrapStorageStep.Options(
-                Optional.of("example.org"), Optional.of("https://mirror.example.com"), true, true));
+                Optional.of("example.org"),
+                Optional.of("https://mirror.example.com"),
+                Optional.of("127.0.0.0/8"),
+                true,
+                true));
 
     List<NodeInfo> joined =
         join.add(
@@ -355,6 +359,8 @@ class NodeJoinTest {
             "/dev/vdb",
             "--node-ip",
             "127.0.0.1",
+            "--node-network",
+            "127.0.0.0/8",
             "--domain",
             "example.org",
             "-m",
@@ -364,7 +370,7 @@ class NodeJoinTest {
     assertThat(progress)
         .contains(
             "[node2:127.0.0.1]   ==> [2/4] docker-storage: give the device to Docker",
-            "[node2:127.0.0.1] prepare docker storage on /dev/vdb: done");
+            "[node2:127.0.0.1] set up Docker on /dev/vdb: done");
     assertThat(NodeInstall.load(store, "node2").orElseThrow().dockerDevice()).contains("/dev/vdb");
   }
 
@@ -402,8 +408,7 @@ class NodeJoinTest {
                         Optional.of("/dev/vdb"),
                         Duration.ofSeconds(5))))
         .isInstanceOf(RemoteException.class)
-        .hasMessageContaining(
-            "node add node2:127.0.0.1 failed at step 'prepare docker storage on /dev/vdb'")
+        .hasMessageContaining("node add node2:127.0.0.1 failed at step 'set up Docker on /dev/vdb'")
         .hasMessageContaining("exited 1")
         .hasMessageContaining("error: step 'docker-storage' failed: will not prepare /dev/vdb")
         .hasMessageContaining("nothing on /dev/vdb is undone here")
@@ -415,19 +420,19 @@ class NodeJoinTest {
   }
 
   @Test
-  void theDockerDeviceStepIsNotWiredYetAndNothingIsLeft() throws Exception {
+  void withoutADeviceTheNodesBootstrapSetsUpDockerOnly() throws Exception {
     authorizeClusterKey();
-    NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
-    assertThatThrownBy(
-            () ->
-                join.add(
-                    request(
-                        List.of("node2:127.0.0.1"),
-                        Optional.of("/dev/vdb"),
-                        Duration.ofSeconds(5))))
-        .hasMessageContaining("failed at step 'prepare docker storage on /dev/vdb'")
-        .hasMessageContaining("not wired yet");
-    assertNothingLeftOf("node2");
+    joinWithStorage(0, BootstrapStorageStep.Options.defaults())
+        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+
+    assertThat(Files.readAllLines(dir.resolve("launch-args")))
+        .containsExactly(
+            "dev.lain.bootstrap.BootstrapMain",
+            "--execute",
+            "--storage-only",
+            "--node-ip",
+            "127.0.0.1");
+    assertThat(progress).contains("[node2:127.0.0.1] set up Docker: done");
   }
 
   @Test

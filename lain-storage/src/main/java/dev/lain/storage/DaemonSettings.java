@@ -50,12 +50,17 @@ public record DaemonSettings(
   }
 
   /**
-   * The settings of a node of the cluster at {@code domain}: {@code registry.<domain>} and every
-   * plain-http mirror as insecure registries (Docker would refuse them otherwise), and {@code
+   * The settings of a node of the cluster at {@code domain}: {@code registry.<domain>}, every
+   * plain-http mirror and {@code insecureNetworks} (CIDRs, e.g. the node network the cluster's
+   * registry is reached in) as insecure registries (Docker would refuse them otherwise), and {@code
    * group=default} unless {@code nodeLabels} name a group.
    */
   public static DaemonSettings forCluster(
-      String domain, Path dataRoot, List<String> registryMirrors, List<String> nodeLabels) {
+      String domain,
+      Path dataRoot,
+      List<String> registryMirrors,
+      List<String> insecureNetworks,
+      List<String> nodeLabels) {
     List<String> insecure = new ArrayList<>();
     insecure.add("registry." + domain);
     for (String mirror : registryMirrors) {
@@ -64,6 +69,7 @@ public record DaemonSettings(
         insecure.add(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort());
       }
     }
+    insecure.addAll(insecureNetworks);
     return new DaemonSettings(
         dataRoot, registryMirrors, insecure, nodeLabels, List.of("group=default"));
   }

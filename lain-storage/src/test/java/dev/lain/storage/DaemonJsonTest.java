@@ -16,7 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DaemonJsonTest {
   static final DaemonSettings CLUSTER =
       DaemonSettings.forCluster(
-          "lain.local", Path.of("/var/lib/docker"), List.of("https://mirror.example"), List.of());
+          "lain.local",
+          Path.of("/var/lib/docker"),
+          List.of("https://mirror.example"),
+          List.of(),
+          List.of());
 
   static Stream<Arguments> merges() {
     return Stream.of(
@@ -99,6 +103,7 @@ class DaemonJsonTest {
                 "example.com",
                 Path.of("/var/lib/docker"),
                 List.of("http://10.1.1.1:5000"),
+                List.of("192.168.77.0/24"),
                 List.of("zone=b", "ssd=true")),
             """
             {
@@ -114,7 +119,8 @@ class DaemonJsonTest {
               ],
               "insecure-registries": [
                 "registry.example.com",
-                "10.1.1.1:5000"
+                "10.1.1.1:5000",
+                "192.168.77.0/24"
               ],
               "live-restore": true
             }
@@ -191,10 +197,12 @@ class DaemonJsonTest {
     assertThatThrownBy(
             () ->
                 DaemonSettings.forCluster(
-                    "lain.local", Path.of("/d"), List.of("mirror.example"), List.of()))
+                    "lain.local", Path.of("/d"), List.of("mirror.example"), List.of(), List.of()))
         .hasMessage("registry mirror: must be an http(s) URL, as Docker wants: mirror.example");
     assertThatThrownBy(
-            () -> DaemonSettings.forCluster("lain.local", Path.of("/d"), List.of(), List.of("ssd")))
+            () ->
+                DaemonSettings.forCluster(
+                    "lain.local", Path.of("/d"), List.of(), List.of(), List.of("ssd")))
         .hasMessage("label: must be key=value: ssd");
   }
 }

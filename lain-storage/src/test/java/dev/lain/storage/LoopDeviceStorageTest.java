@@ -87,7 +87,8 @@ class LoopDeviceStorageTest {
 
       Path daemonJson = dir.resolve("daemon.json");
       DaemonJson.write(
-          daemonJson, DaemonSettings.forCluster("lain.local", dataRoot, List.of(), List.of()));
+          daemonJson,
+          DaemonSettings.forCluster("lain.local", dataRoot, List.of(), List.of(), List.of()));
       ObjectNode config = (ObjectNode) new ObjectMapper().readTree(daemonJson.toFile());
       // DockerDaemon passes --data-root itself; dockerd refuses it twice.
       config.remove("data-root");

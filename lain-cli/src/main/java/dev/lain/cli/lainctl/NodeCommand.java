@@ -378,7 +378,8 @@ final class NodeCommand implements Callable<Integer> {
       name = "add",
       description = {
         "Make machines nodes of the cluster over SSH: copy the distribution to PATH, check the",
-        "machine, prepare Docker storage on --docker-device, start laind agent with a one-time",
+        "machine, set up its Docker (daemon.json trusting the cluster's registry; LVM + xfs +",
+        "overlay2 on --docker-device), start laind agent with a one-time",
         "join token, and wait until the node registers. A node that refuses the cluster key is",
         "asked its password once (on a terminal) to install the key. A failing step is undone."
       })
@@ -408,8 +409,7 @@ final class NodeCommand implements Callable<Integer> {
         paramLabel = "DEV",
         description =
             "A block device for Docker's storage, prepared on the node by its"
-                + " bootstrap (--storage-only): LVM + xfs + overlay2, daemon.json, Docker"
-                + " restarted.")
+                + " bootstrap (--storage-only): LVM + xfs + overlay2.")
     String dockerDevice;
 
     @Option(
@@ -522,9 +522,11 @@ final class NodeCommand implements Callable<Integer> {
       ClusterConfigStore config = new ClusterConfigStore(store);
       String domain = config.get(ConfigKey.DOMAIN).effective();
       String mirror = config.get(ConfigKey.REGISTRY_MIRROR).effective();
+      String network = config.get(ConfigKey.NODE_NETWORK).effective();
       return new BootstrapStorageStep.Options(
           domain.isEmpty() ? Optional.empty() : Optional.of(domain),
           mirror.isEmpty() ? Optional.empty() : Optional.of(mirror),
+          network.isEmpty() ? Optional.empty() : Optional.of(network),
           forceDevice,
           agentMode.equals("pid-file"));
     }

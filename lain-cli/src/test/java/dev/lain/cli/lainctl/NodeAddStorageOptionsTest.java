@@ -19,6 +19,7 @@ class NodeAddStorageOptionsTest {
       ClusterConfigStore config = new ClusterConfigStore(store);
       config.set(ConfigKey.DOMAIN, "example.org");
       config.set(ConfigKey.REGISTRY_MIRROR, "https://mirror.example.com/");
+      config.set(ConfigKey.NODE_NETWORK, "192.168.77.0/24");
       NodeCommand.Add add = new NodeCommand.Add();
       add.dockerDevice = "/dev/vdb";
       add.forceDevice = true;
@@ -30,6 +31,7 @@ class NodeAddStorageOptionsTest {
               new BootstrapStorageStep.Options(
                   Optional.of("example.org"),
                   Optional.of("https://mirror.example.com"),
+                  Optional.of("192.168.77.0/24"),
                   true,
                   false));
     }
@@ -51,7 +53,7 @@ class NodeAddStorageOptionsTest {
               new BootstrapStorageStep(
                       dev.lain.remote.NodeLayout.standard("/opt/lain"),
                       options,
-                      "/dev/vdb",
+                      Optional.of("/dev/vdb"),
                       line -> {})
                   .command(NodeAddress.parse("node3:10.0.0.3")))
           .startsWith(
