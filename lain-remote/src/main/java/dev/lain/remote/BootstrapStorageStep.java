@@ -80,7 +80,7 @@ public final class BootstrapStorageStep implements RemoteStep {
   }
 
   /** The arguments after the launcher, for {@code address}'s IP. */
-  public List<String> arguments(NodeAddress address) {
+  public List<String> arguments(NodeAddress address, boolean nodeRunsSystemd) {
     List<String> args = new ArrayList<>();
     args.add(MAIN);
     args.add("--execute");
@@ -116,16 +116,16 @@ public final class BootstrapStorageStep implements RemoteStep {
     if (options.force()) {
       args.add("--force");
     }
-    if (options.noSystemd()) {
+    if (options.noSystemd() || !nodeRunsSystemd) {
       args.add("--no-systemd");
     }
     return List.copyOf(args);
   }
 
   /** The shell command run on the node, every argument quoted. */
-  public String command(NodeAddress address) {
+  public String command(NodeAddress address, boolean nodeRunsSystemd) {
     StringBuilder command = new StringBuilder(RemoteShell.quote(launcher()));
-    for (String arg : arguments(address)) {
+    for (String arg : arguments(address, nodeRunsSystemd)) {
       command.append(' ').append(RemoteShell.quote(arg));
     }
     return command.append(" 2>&1").toString();
@@ -137,7 +137,9 @@ public final class BootstrapStorageStep implements RemoteStep {
 
   @Override
   public void run(RemoteShell node, NodeAddress address) {
-    RemoteShell.Result result = node.exec(command(address));
+    // As the agent's starter does: where systemd does not run the node, dockerd gets a pid file.
+    boolean systemd = node.exec("test -d /run/systemd/system").ok();
+    RemoteShell.Result result = node.exec(command(address, systemd));
     String output = result.out() + result.err();
     output.lines().forEach(line -> progress.accept("[" + address + "]   " + line));
     if (!result.ok()) {

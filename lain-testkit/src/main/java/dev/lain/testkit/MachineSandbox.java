@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *       one address on a veth pair, reachable only inside the sandbox;
  *   <li>mounts: {@code /run} is an empty tmpfs, and the places LAIN and Docker write ({@link
  *       #PRIVATE_PATHS}) are empty directories of the sandbox; {@code /etc}, {@code /var/lib},
- *       {@code /var/log} and {@code /root} are overlays so that whatever else the sandbox writes
- *       there stays in the sandbox. Packages, /usr and the repository are the machine's;
+ *       {@code /var/log}, {@code /root} and {@code /opt} are overlays so that whatever else the
+ *       sandbox writes there stays in the sandbox. Packages, /usr and the repository are the
+ *       machine's;
  *   <li>pids: every process started inside dies when the sandbox closes.
  * </ul>
  *
@@ -41,7 +42,8 @@ public final class MachineSandbox implements AutoCloseable {
           "/var/log/lain",
           "/root/.lain");
 
-  private static final List<String> OVERLAID = List.of("/etc", "/var/lib", "/var/log", "/root");
+  private static final List<String> OVERLAID =
+      List.of("/etc", "/var/lib", "/var/log", "/root", "/opt");
 
   private final Path dir;
   private final Process unshare;
@@ -164,6 +166,60 @@ public final class MachineSandbox implements AutoCloseable {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the machine sandbox: " + e, e);
+    }
+  }
+
+  /**
+   * Connects two sandboxes as two machines on one network: a veth pair {@code lain0} with {@code
+   * aAddress} in {@code a} and {@code bAddress} in {@code b} (addresses with prefix, e.g. {@code
+   * 192.168.77.21/24}); each gets a default route into it, as on a server.
+   */
+  public static void connect(MachineSandbox a, String aAddress, MachineSandbox b, String bAddress) {
+    runOnHost(
+        List.of(
+            "ip",
+            "link",
+            "add",
+            "name",
+            "lain0",
+            "netns",
+            Long.toString(a.init),
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "lain0",
+            "netns",
+            Long.toString(b.init)));
+    a.bringUp(aAddress);
+    b.bringUp(bAddress);
+  }
+
+  private void bringUp(String address) {
+    Result up =
+        sh(
+            "ip addr add "
+                + address
+                + " dev lain0 && ip link set lain0 up && ip route add default dev lain0",
+            Path.of("/"),
+            Duration.ofSeconds(10));
+    if (!up.succeeded()) {
+      throw new IllegalStateException("cannot bring lain0 up with " + address + ": " + up.output());
+    }
+  }
+
+  private static void runOnHost(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + command, e);
     }
   }
 

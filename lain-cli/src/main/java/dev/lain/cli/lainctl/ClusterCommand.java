@@ -9,6 +9,7 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.router.RouterStatus;
 import dev.lain.remote.ClusterNodes;
 import dev.lain.store.KeyValue;
+import dev.lain.store.LeaderElection;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import java.io.IOException;
@@ -65,13 +66,12 @@ final class ClusterCommand implements Callable<Integer> {
       try (Store store = lainctl.openStore()) {
         long revision = store.revision();
         out.println("ok    store: " + store.backend() + " at revision " + revision);
-        Optional<KeyValue> leader = store.get(DeploydKeys.LEADER);
+        Optional<String> leader = LeaderElection.currentLeader(store, DeploydKeys.LEADER);
         healthy &=
             line(
                 out,
                 leader.isPresent(),
-                "deployd leader: "
-                    + leader.map(KeyValue::value).orElse("none (is laind master running?)"));
+                "deployd leader: " + leader.orElse("none (is laind master running?)"));
         DeploydState state = new DeploydState(store);
         Map<String, NodeInfo> nodes = new TreeMap<>(state.nodes());
         healthy &= line(out, !nodes.isEmpty(), "nodes: " + nodes.size() + " registered");

@@ -55,7 +55,7 @@ class NodeAddStorageOptionsTest {
                       options,
                       Optional.of("/dev/vdb"),
                       line -> {})
-                  .command(NodeAddress.parse("node3:10.0.0.3")))
+                  .command(NodeAddress.parse("node3:10.0.0.3"), true))
           .startsWith(
               "'/opt/lain/scripts/lib/launch' 'dev.lain.bootstrap.BootstrapMain' '--execute'"
                   + " '--storage-only' '--docker-device' '/dev/vdb' '--node-ip' '10.0.0.3'");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lain.remote.ClusterKey;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
@@ -25,15 +26,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real {@code ./bootstrap} of this repository, run as the README and docs/production-install.md
- * say, on a {@link MachineSandbox}: this machine's packages and kernel, its own empty /etc/lain,
- * /var/lib/lain, /var/lib/docker..., its own network (loopback, and 192.168.77.21 on a veth for
- * cluster mode) and its own processes. Each test installs a cluster, deploys the example app, runs
- * {@code ./bootstrap} again and compares the store (every key's mod revision), the containers (id,
- * start time, restarts) and the daemons' pids before and after; then cuts the power and checks that
- * {@code ./bootstrap} brings the cluster back with nothing the operator or developers stored lost.
+ * The real {@code ./bootstrap} and {@code lainctl node add/remove} of this repository, run as the
+ * README and docs/production-install.md say, on {@link MachineSandbox}es: this machine's packages
+ * and kernel, each with its own empty /etc/lain, /var/lib/lain, /var/lib/docker..., its own network
+ * (loopback, and 192.168.77.21/.22 on a veth between two of them) and its own processes.
+ *
+ * <p>The bootstrap tests install a cluster, deploy the example app, run {@code ./bootstrap} again
+ * and compare the store (every key's mod revision), the containers (id, start time, restarts) and
+ * the daemons' pids before and after; then cut the power and check that {@code ./bootstrap} brings
+ * the cluster back with nothing the operator or developers stored lost. The two-machine test adds a
+ * second machine over SSH (Debian's sshd), runs an instance there behind the first one's webrouter,
+ * and removes it again.
  */
-class BootstrapOnAMachineTest {
+class InstallOnMachinesTest {
   private static final Path REPO = Path.of("").toAbsolutePath().getParent();
   private static final Duration INSTALL = Duration.ofMinutes(5);
   private static final Duration SHORT = Duration.ofSeconds(60);
@@ -52,7 +57,10 @@ class BootstrapOnAMachineTest {
       List.of(
           "/lain/config/", "/lain/console/", "/lain/webrouter/certs/", "/lain/deployd/pod_groups/");
 
-  /** What bootstrap installs in cluster mode (Plan.packages), and what the test itself runs. */
+  /**
+   * What bootstrap installs in cluster mode (Plan.packages), and what the tests themselves run
+   * (sshd plays the second machine's SSH server).
+   */
   private static final List<String> BOOTSTRAP_PACKAGES =
       List.of(
           "docker.io",
@@ -65,7 +73,8 @@ class BootstrapOnAMachineTest {
           "etcd-server",
           "etcd-client",
           "iproute2",
-          "util-linux");
+          "util-linux",
+          "openssh-server");
 
   @BeforeAll
   static void theToolsAreBuilt() {
@@ -155,6 +164,87 @@ class BootstrapOnAMachineTest {
       assertThat(etcdKeys(machine)).isEqualTo(withSecondNode);
       assertThat(withSecondNode).containsAllEntriesOf(only(stored, STORED_BY_PEOPLE));
     }
+  }
+
+  @Test
+  void aSecondMachineJoinsOverSshServesInstancesBehindTheWebrouterAndLeavesAgain() {
+    Path dir = REPO.resolve("lain-it/target/machine-sandbox/two-machines");
+    try (MachineSandbox first = MachineSandbox.start(dir.resolve("node1"), Optional.empty());
+        MachineSandbox second = MachineSandbox.start(dir.resolve("node2"), Optional.empty())) {
+      MachineSandbox.connect(first, "192.168.77.21/24", second, "192.168.77.22/24");
+      ok(
+          first,
+          "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1",
+          INSTALL);
+      // The second machine: Debian with Docker and sshd; root logs in with the cluster's key.
+      ClusterKey key = ClusterKey.loadOrCreate(first.hostPath("/etc/lain").resolve("ssh/id_ecdsa"));
+      ok(
+          second,
+          "mkdir -p -m 700 /root/.ssh /run/sshd && echo '"
+              + key.authorizedKeysLine()
+              + "' >> /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys"
+              + " && /usr/sbin/sshd -o ListenAddress=192.168.77.22",
+          SHORT);
+
+      String added = ok(first, "bin/lainctl node add node2:192.168.77.22", INSTALL);
+      assertThat(added)
+          .contains("set up Docker: done")
+          .contains("joined as node2:192.168.77.22:22");
+      assertThat(ok(second, "cat /etc/docker/daemon.json", SHORT)).contains("192.168.77.0/24");
+      String nodes = ok(first, "bin/lainctl node list", SHORT);
+      assertThat(nodes).contains("node1").contains("node2");
+
+      ok(first, DEPLOY_HELLO, INSTALL);
+      ok(first, "cd examples/hello && ../../bin/lain scale local web -n 2", INSTALL);
+      String ps = awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
+      String onSecond =
+          ps.lines()
+              .filter(l -> l.contains(" node2 "))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no instance on node2:\n" + ps));
+      // The instance on node2 pulled its image from the registry on node1 and serves on node2's IP.
+      String address = onSecond.trim().split("\\s+")[4];
+      assertThat(address).startsWith("192.168.77.22:");
+      assertThat(ok(first, "curl -sS --max-time 5 http://" + address + "/", SHORT))
+          .isEqualTo("hello from LAIN\n");
+      assertThat(ok(second, "docker ps --format '{{.Names}} {{.Image}}'", SHORT))
+          .contains("hello.web.web")
+          .contains("192.168.77.21:5000/hello:release-");
+      // node1's webrouter sends the app's traffic to both machines.
+      awaitOutput(first, "cat /var/lib/lain/router/live/http.conf", "server " + address);
+      for (int i = 0; i < 20; i++) {
+        assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+      }
+      assertThat(ok(first, "bin/lainctl cluster health", SHORT)).contains("node2");
+
+      String removed = ok(first, "bin/lainctl node remove node2", INSTALL);
+      assertThat(removed).contains("node2");
+      assertThat(ok(first, "bin/lainctl node list", SHORT)).doesNotContain("node2");
+      assertThat(ok(second, "docker ps -q --filter name=hello.web.web", SHORT)).isBlank();
+      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMain agent' || true", SHORT)).isBlank();
+      String after =
+          awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
+      assertThat(after).doesNotContain(" node2 ");
+      assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+    }
+  }
+
+  /** Runs {@code script} until its output contains {@code wanted} (2 minutes at most). */
+  private static String awaitOutput(MachineSandbox machine, String script, String wanted) {
+    String output = "";
+    for (int i = 0; i < 120; i++) {
+      output = machine.sh(script, REPO, SHORT).output();
+      if (output.contains(wanted)) {
+        return output;
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(script + " never printed '" + wanted + "'; last:\n" + output);
   }
 
   /**
