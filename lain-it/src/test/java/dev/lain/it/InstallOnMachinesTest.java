@@ -221,7 +221,7 @@ class InstallOnMachinesTest {
       assertThat(removed).contains("node2");
       assertThat(ok(first, "bin/lainctl node list", SHORT)).doesNotContain("node2");
       assertThat(ok(second, "docker ps -q --filter name=hello.web.web", SHORT)).isBlank();
-      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMain agent' || true", SHORT)).isBlank();
+      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMai[n] agent' || true", SHORT)).isBlank();
       String after =
           awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
       assertThat(after).doesNotContain(" node2 ");
