@@ -567,6 +567,8 @@ public final class Executor {
     List<String> command =
         new ArrayList<>(
             List.of(
+                "env",
+                Service.MARKER + "=" + service.name(),
                 "setsid",
                 "-f",
                 "/bin/sh",
@@ -584,12 +586,21 @@ public final class Executor {
             + Layout.logFile(service.name()));
   }
 
-  /** The pid in the service's pid file if that process is alive. */
+  /** The pid in the service's pid file if that process is alive and was started as it. */
   private Optional<String> alive(String service) {
     return read(Layout.pidFile(service))
         .map(String::strip)
         .filter(p -> p.matches("[1-9][0-9]*"))
-        .filter(p -> runner.run(List.of("kill", "-0", p)).succeeded());
+        .filter(
+            p ->
+                runner
+                    .run(
+                        List.of(
+                            "grep",
+                            "-qz",
+                            "^" + Service.MARKER + "=" + service + "$",
+                            "/proc/" + p + "/environ"))
+                    .succeeded());
   }
 
   private void stopPidFile(String service, boolean required) {

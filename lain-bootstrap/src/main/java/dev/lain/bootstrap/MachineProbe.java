@@ -221,7 +221,12 @@ public final class MachineProbe {
     }
     for (String service : SERVICES) {
       String pidFile = service.equals("nginx") ? "/run/nginx.pid" : Layout.pidFile(service);
-      if (service.startsWith("lain-") || service.equals("nginx")) {
+      if (service.startsWith("lain-")) {
+        read(under(root, pidFile))
+            .flatMap(MachineProbe::pid)
+            .filter(pid -> Service.startedAs(pid, service))
+            .ifPresent(pid -> running.add(service));
+      } else if (service.equals("nginx")) {
         read(under(root, pidFile))
             .flatMap(MachineProbe::pid)
             .filter(MachineProbe::alive)

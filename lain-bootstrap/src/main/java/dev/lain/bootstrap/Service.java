@@ -1,5 +1,9 @@
 package dev.lain.bootstrap;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +30,30 @@ public record Service(String name, List<String> command, Optional<String> health
 
   public Service(String name, List<String> command) {
     this(name, command, Optional.empty());
+  }
+
+  /**
+   * The environment variable a daemon started behind a pid file carries: {@code
+   * LAIN_SERVICE=<name>}. A pid file outlives its process (a crash, a machine whose /run survives a
+   * reboot), and its number may by then belong to any process; the variable tells ours apart.
+   */
+  public static final String MARKER = "LAIN_SERVICE";
+
+  /** Whether {@code pid} is a live process started as {@code service} (see {@link #MARKER}). */
+  public static boolean startedAs(long pid, String service) {
+    byte[] environ;
+    try {
+      environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    } catch (IOException gone) {
+      return false;
+    }
+    String wanted = MARKER + "=" + service;
+    for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+      if (entry.equals(wanted)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Service withHealth(String url) {

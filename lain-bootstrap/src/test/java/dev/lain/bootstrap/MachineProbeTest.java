@@ -137,16 +137,25 @@ class MachineProbeTest {
   }
 
   @Test
-  void pidFilesOfLiveProcessesCountAsRunningServices() throws IOException {
-    Files.createDirectories(sandbox.resolve("run/lain"));
-    Files.writeString(sandbox.resolve("run/lain/router.pid"), ProcessHandle.current().pid() + "\n");
-    Files.writeString(sandbox.resolve("run/lain/node.pid"), "999999999\n");
-    Facts facts =
-        new MachineProbe(new CannedRunner(), StoreReader.NONE)
-            .probe(Fixtures.options("--single-node").withRoot(sandbox));
+  void pidFilesOfProcessesStartedAsTheServiceCountAsRunningServices() throws Exception {
+    ProcessBuilder sleep = new ProcessBuilder("sleep", "60");
+    sleep.environment().put(Service.MARKER, "lain-router");
+    Process router = sleep.start();
+    try {
+      Files.createDirectories(sandbox.resolve("run/lain"));
+      Files.writeString(sandbox.resolve("run/lain/router.pid"), router.pid() + "\n");
+      // A live process that is not the service (a pid reused after a crash or a reboot).
+      Files.writeString(sandbox.resolve("run/lain/node.pid"), ProcessHandle.current().pid() + "\n");
+      Files.writeString(sandbox.resolve("run/lain/registry.pid"), "999999999\n");
+      Facts facts =
+          new MachineProbe(new CannedRunner(), StoreReader.NONE)
+              .probe(Fixtures.options("--single-node").withRoot(sandbox));
 
-    assertThat(facts.installed().runningServices()).containsExactly("lain-router");
-    assertThat(facts.systemd()).isFalse();
+      assertThat(facts.installed().runningServices()).containsExactly("lain-router");
+      assertThat(facts.systemd()).isFalse();
+    } finally {
+      router.destroyForcibly();
+    }
   }
 
   @Test

@@ -75,11 +75,13 @@ public final class RemoteAgentStarter implements AgentStarter {
                       + quote(layout.logDir())
                       + " && { [ ! -f "
                       + quote(layout.agentPidFile())
-                      + " ] || ! kill -0 \"$(cat "
-                      + quote(layout.agentPidFile())
-                      + ")\" 2>/dev/null || { echo 'an agent runs already' >&2; exit 1; }; } || exit 1;"
+                      + " ] || ! "
+                      + ours("\"$(cat " + quote(layout.agentPidFile()) + ")\"")
+                      + " || { echo 'an agent runs already' >&2; exit 1; }; } || exit 1;"
                       // setsid + nohup: the agent outlives the SSH session that started it. Only
                       // this command goes to the background, so $! is the agent's pid.
+                      + " "
+                      + MARKER
                       + " setsid nohup "
                       + quote(layout.agentScript())
                       + " >> "
@@ -118,9 +120,11 @@ public final class RemoteAgentStarter implements AgentStarter {
                       + pid
                       + " ]; then p=$(cat "
                       + pid
-                      + "); kill \"$p\" 2>/dev/null || true; i=0;"
+                      + "); if "
+                      + ours("\"$p\"")
+                      + "; then kill \"$p\" 2>/dev/null || true; i=0;"
                       + " while kill -0 \"$p\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done;"
-                      + " kill -9 \"$p\" 2>/dev/null || true; rm -f "
+                      + " kill -9 \"$p\" 2>/dev/null || true; fi; rm -f "
                       + pid
                       + "; fi");
         };
@@ -130,6 +134,17 @@ public final class RemoteAgentStarter implements AgentStarter {
           RemoteException.Code.STEP_FAILED,
           "cannot stop the agent of node " + launch.node() + " (" + kind() + "): " + result.tail());
     }
+  }
+
+  /**
+   * The environment the agent is started with behind a pid file. The pid file outlives the agent (a
+   * crash, a /run that survives a reboot), and its number may by then be any process's.
+   */
+  private static final String MARKER = "LAIN_SERVICE=lain-agent";
+
+  /** A shell test: whether {@code pid} (shell text) is an agent started by this class. */
+  private static String ours(String pid) {
+    return "grep -qz '^" + MARKER + "$' /proc/" + pid + "/environ 2>/dev/null";
   }
 
   static String unitPath(NodeLayout layout) {

@@ -260,6 +260,34 @@ class NodeJoinTest {
   }
 
   @Test
+  void stoppingAnAgentWhosePidFileNamesAnotherProcessLeavesThatProcessAlone() throws Exception {
+    authorizeClusterKey();
+    // The agent died and its pid was reused (or /run survived a reboot).
+    Process bystander = new ProcessBuilder("sleep", "300").start();
+    try (RemoteShell shell = ssh.connect(new NodeAddress("node2", "127.0.0.1"), sshd.port())) {
+      NodeLayout layout = layout();
+      Files.createDirectories(Path.of(layout.runDir()));
+      Files.writeString(Path.of(layout.agentPidFile()), bystander.pid() + "\n");
+      AgentLaunch launch =
+          new AgentLaunch(
+              new NodeAddress("node2", "127.0.0.1"),
+              sshd.port(),
+              layout,
+              "memory:",
+              Map.of(),
+              List.of(),
+              Optional.empty());
+
+      new RemoteAgentStarter(RemoteAgentStarter.Mode.PID_FILE).stop(shell, launch);
+
+      assertThat(bystander.isAlive()).isTrue();
+      assertThat(Path.of(layout.agentPidFile())).doesNotExist();
+    } finally {
+      bystander.destroyForcibly();
+    }
+  }
+
+  @Test
   void aRefusedKeyWithoutPasswordFailsAtConnectAndSaysHowToInstallTheKey() throws Exception {
     NodeJoin join = join(agents, NodeJoin.PasswordSource.NONE);
     assertThatThrownBy(
