@@ -22,6 +22,7 @@ public sealed interface Action {
    * filesystem} (xfs with ftype=1, as overlay2 needs) and mounted on {@code mountPoint} through
    * /etc/fstab. lain-storage carries it out.
    *
+   * @param lvm false on a kernel without device-mapper: the filesystem goes on the whole device
    * @param wipe whether existing signatures are wiped first ({@code --force})
    */
   record PrepareDockerStorage(
@@ -30,6 +31,7 @@ public sealed interface Action {
       String logicalVolume,
       String filesystem,
       String mountPoint,
+      boolean lvm,
       boolean wipe)
       implements Action {
     public PrepareDockerStorage {

@@ -263,6 +263,8 @@ public final class Executor {
   private void prepareDockerStorage(Action.PrepareDockerStorage action) {
     StorageOptions options =
         StorageOptions.defaults(uuids.get())
+            .withLayout(
+                action.lvm() ? StorageOptions.Layout.LVM : StorageOptions.Layout.WHOLE_DEVICE)
             .withVolumeGroup(action.volumeGroup())
             .withForce(action.wipe())
             .withFstab(at(Layout.FSTAB))

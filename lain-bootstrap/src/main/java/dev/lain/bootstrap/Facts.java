@@ -160,6 +160,7 @@ public record Facts(
    * @param mountpoints where it or anything on it (partitions, logical volumes) is mounted
    * @param signatures what {@code blkid -p} found on it: ext4, xfs, LVM2_member, a partition table
    *     (dos, gpt), ...
+   * @param deviceMapper whether the kernel has device-mapper, which LVM needs
    */
   public record Device(
       String path,
@@ -167,15 +168,39 @@ public record Facts(
       boolean blockDevice,
       long sizeBytes,
       List<String> mountpoints,
-      List<String> signatures) {
+      List<String> signatures,
+      boolean deviceMapper) {
     public Device {
       Objects.requireNonNull(path, "path");
       mountpoints = List.copyOf(mountpoints);
       signatures = List.copyOf(signatures);
     }
 
+    /** A device on a kernel with device-mapper, as production kernels are. */
+    public Device(
+        String path,
+        boolean exists,
+        boolean blockDevice,
+        long sizeBytes,
+        List<String> mountpoints,
+        List<String> signatures) {
+      this(path, exists, blockDevice, sizeBytes, mountpoints, signatures, true);
+    }
+
     public static Device missing(String path) {
       return new Device(path, false, false, 0, List.of(), List.of());
+    }
+
+    public Device withoutDeviceMapper() {
+      return new Device(path, exists, blockDevice, sizeBytes, mountpoints, signatures, false);
+    }
+
+    /**
+     * What /var/lib/docker is mounted from once bootstrap prepared this device: the logical volume,
+     * or, without device-mapper, the device itself.
+     */
+    public String preparedSource() {
+      return deviceMapper ? Layout.DOCKER_LV_MAPPER : path;
     }
   }
 
@@ -281,9 +306,9 @@ public record Facts(
       return runningServices.contains(service);
     }
 
-    /** Whether /var/lib/docker is already on the logical volume bootstrap makes. */
-    public boolean dockerStoragePrepared() {
-      return dockerDataSource.filter(Layout.DOCKER_LV_MAPPER::equals).isPresent();
+    /** Whether /var/lib/docker is already mounted from what bootstrap makes of {@code device}. */
+    public boolean dockerStoragePrepared(Device device) {
+      return dockerDataSource.filter(device.preparedSource()::equals).isPresent();
     }
   }
 

@@ -26,7 +26,17 @@ import java.util.regex.Pattern;
 public final class MachineProbe {
   /** Programs whose presence the checks or the plan depend on. */
   static final List<String> COMMANDS =
-      List.of("curl", "apt-get", "dpkg", "systemctl", "docker", "ip", "lsblk", "blkid", "findmnt");
+      List.of(
+          "curl",
+          "apt-get",
+          "dpkg",
+          "systemctl",
+          "docker",
+          "ip",
+          "lsblk",
+          "blkid",
+          "findmnt",
+          "modinfo");
 
   /** Every service bootstrap may run, plus Debian's own that it stops. */
   static final List<String> SERVICES =
@@ -82,7 +92,9 @@ public final class MachineProbe {
       defaultInterface = dev.find() ? Optional.of(dev.group(1)) : Optional.empty();
     }
     Optional<Facts.Device> device =
-        options.dockerDevice().map(d -> device(d, under(root, d), commands));
+        options
+            .dockerDevice()
+            .map(d -> device(d, under(root, d), commands, deviceMapper(root, commands)));
     return new Facts(
         uid(),
         systemd,
@@ -132,7 +144,19 @@ public final class MachineProbe {
     return found;
   }
 
-  private Facts.Device device(String given, Path path, Set<String> commands) {
+  /**
+   * Whether LVM can work here: device-mapper is in the kernel ({@code /proc/misc}), loaded ({@code
+   * /sys/module/dm_mod}) or loadable ({@code modinfo dm_mod}; the LVM tools load it).
+   */
+  private boolean deviceMapper(Path root, Set<String> commands) {
+    if (read(under(root, "/proc/misc")).filter(m -> m.contains("device-mapper")).isPresent()
+        || Files.isDirectory(under(root, "/sys/module/dm_mod"))) {
+      return true;
+    }
+    return commands.contains("modinfo") && runner.run(List.of("modinfo", "dm_mod")).succeeded();
+  }
+
+  private Facts.Device device(String given, Path path, Set<String> commands, boolean deviceMapper) {
     if (!Files.exists(path)) {
       return Facts.Device.missing(given);
     }
@@ -168,7 +192,7 @@ public final class MachineProbe {
           runner.run(List.of("blkid", "-p", "-o", "export", path.toString()));
       signatures.addAll(signatures(blkid.stdout()));
     }
-    return new Facts.Device(given, true, true, size, mounts, signatures);
+    return new Facts.Device(given, true, true, size, mounts, signatures, deviceMapper);
   }
 
   static List<String> signatures(String blkidExport) {

@@ -179,19 +179,23 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
         return false;
       }
       String device = options.dockerDevice().get();
+      // Preflight refuses a device the probe did not find; a plan is still shown for it.
+      Facts.Device found =
+          facts.device().filter(d -> d.path().equals(device)).orElse(Facts.Device.missing(device));
+      boolean lvm = found.deviceMapper();
       Step.Status status =
-          installed.dockerStoragePrepared()
-              ? Step.done(Layout.DOCKER_DATA + " is mounted from " + Layout.DOCKER_LV_MAPPER)
+          installed.dockerStoragePrepared(found)
+              ? Step.done(Layout.DOCKER_DATA + " is mounted from " + found.preparedSource())
               : Step.TO_DO;
       add(
           "docker-storage",
           "give "
               + device
-              + " to Docker: LVM volume "
-              + Layout.DOCKER_VG
-              + "/"
-              + Layout.DOCKER_LV
-              + ", xfs, mounted on "
+              + " to Docker: "
+              + (lvm
+                  ? "LVM volume " + Layout.DOCKER_VG + "/" + Layout.DOCKER_LV + ", xfs"
+                  : "xfs on the whole device (no device-mapper in this kernel)")
+              + ", mounted on "
               + Layout.DOCKER_DATA
               + " for overlay2"
               + (options.force()
@@ -208,16 +212,19 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
               Layout.DOCKER_LV,
               "xfs",
               Layout.DOCKER_DATA,
+              lvm,
               options.force()),
           Changes.NONE
               .withDevices(
                   List.of(
                       device
-                          + ": LVM physical volume, volume group "
-                          + Layout.DOCKER_VG
-                          + ", logical volume "
-                          + Layout.DOCKER_LV
-                          + " (all of it), xfs"))
+                          + (lvm
+                              ? ": LVM physical volume, volume group "
+                                  + Layout.DOCKER_VG
+                                  + ", logical volume "
+                                  + Layout.DOCKER_LV
+                                  + " (all of it), xfs"
+                              : ": xfs")))
               .withFiles(List.of(Layout.FSTAB, Layout.DOCKER_DATA)),
           status);
       return status instanceof Step.Status.ToDo;

@@ -160,8 +160,15 @@ public final class Preflight {
       checks.add(Check.failed("device", path + " is not a block device"));
       return;
     }
-    checks.add(Check.ok("device", path + " is a block device"));
-    boolean ours = facts.installed().dockerStoragePrepared();
+    checks.add(
+        Check.ok(
+            "device",
+            path
+                + " is a block device"
+                + (device.deviceMapper()
+                    ? " (LVM on it)"
+                    : " (this kernel has no device-mapper: xfs on the whole device, no LVM)")));
+    boolean ours = facts.installed().dockerStoragePrepared(device);
     if (device.sizeBytes() < Layout.MIN_DEVICE_BYTES) {
       checks.add(
           Check.failed(
@@ -231,9 +238,12 @@ public final class Preflight {
       return Check.ok("device-signature", "no filesystem, partition table or LVM signature");
     }
     String found = String.join(", ", device.signatures());
-    if (ours && device.signatures().equals(List.of("LVM2_member"))) {
+    if (ours
+        && device.signatures().equals(List.of(device.deviceMapper() ? "LVM2_member" : "xfs"))) {
       return Check.ok(
-          "device-signature", "LVM physical volume of an earlier bootstrap: kept as it is");
+          "device-signature",
+          (device.deviceMapper() ? "LVM physical volume" : "xfs")
+              + " of an earlier bootstrap: kept as it is");
     }
     if (force) {
       return Check.warning(

@@ -57,7 +57,7 @@ final class Fixtures {
         case Action.StartServices start ->
             start.files().forEach(f -> files.put(f.path(), f.content()));
         case Action.PrepareDockerStorage storage -> {
-          dockerData = Optional.of(Layout.DOCKER_LV_MAPPER);
+          dockerData = Optional.of(storage.lvm() ? Layout.DOCKER_LV_MAPPER : storage.device());
           device =
               Optional.of(
                   new Facts.Device(
@@ -66,7 +66,8 @@ final class Fixtures {
                       true,
                       before.device().map(Facts.Device::sizeBytes).orElse(100 * GIB),
                       List.of(Layout.DOCKER_DATA),
-                      List.of("LVM2_member")));
+                      List.of(storage.lvm() ? "LVM2_member" : "xfs"),
+                      storage.lvm()));
         }
         case Action.WriteStore write ->
             write

@@ -26,6 +26,10 @@ class PlanGoldenTest {
     Function<Options, Facts> freshWithDisk =
         o -> Fixtures.freshDebian().withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb")));
     Function<Options, Facts> freshNoSystemd = o -> Fixtures.freshDebian().withSystemd(false);
+    Function<Options, Facts> freshWithDiskNoDeviceMapper =
+        o ->
+            Fixtures.freshDebian()
+                .withDevice(Optional.of(Fixtures.emptyDisk("/dev/vdb").withoutDeviceMapper()));
     return Stream.of(
         Arguments.of("single-node-defaults", fresh, List.of("--single-node", "--dry-run")),
         Arguments.of("cluster-defaults", fresh, List.of("--dry-run")),
@@ -87,6 +91,14 @@ class PlanGoldenTest {
                 "example.org",
                 "-m",
                 "https://mirror.example.com")),
+        Arguments.of(
+            "device-without-device-mapper",
+            freshWithDiskNoDeviceMapper,
+            List.of("--dry-run", "--docker-device", "/dev/vdb")),
+        Arguments.of(
+            "second-run-device-without-device-mapper",
+            secondRun(freshWithDiskNoDeviceMapper, "--dry-run", "--docker-device", "/dev/vdb"),
+            List.of("--dry-run", "--docker-device", "/dev/vdb")),
         Arguments.of(
             "node-docker-without-device",
             fresh,

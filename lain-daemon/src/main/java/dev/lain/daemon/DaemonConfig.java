@@ -1,6 +1,7 @@
 package dev.lain.daemon;
 
 import dev.lain.store.Stores;
+import java.nio.file.Path;
 
 /**
  * The settings every daemon shares, merged once at startup: command-line flags win over {@code
@@ -12,8 +13,8 @@ import dev.lain.store.Stores;
  */
 public record DaemonConfig(String storeUrl, String storeUrlSource) {
 
-  public static DaemonConfig merge(String storeFlag, String storeEnv) {
-    Stores.Choice choice = Stores.choose(storeFlag, storeEnv, Stores.NODE_FILE);
+  public static DaemonConfig merge(String storeFlag, String storeEnv, Path nodeStoreFile) {
+    Stores.Choice choice = Stores.choose(storeFlag, storeEnv, nodeStoreFile);
     return new DaemonConfig(choice.url(), choice.source());
   }
 

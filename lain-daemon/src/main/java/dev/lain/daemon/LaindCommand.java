@@ -4,6 +4,7 @@ import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Stores;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
     })
 public final class LaindCommand implements Callable<Integer> {
   private final Map<String, String> env;
+  private final Path nodeStoreFile;
   private final PrintWriter out;
   private final PrintWriter err;
 
@@ -50,14 +52,28 @@ public final class LaindCommand implements Callable<Integer> {
   @Option(names = "--print-config", description = "Print the merged configuration and exit.")
   boolean printConfig;
 
-  public LaindCommand(Map<String, String> env, PrintWriter out, PrintWriter err) {
+  /**
+   * @param nodeStoreFile the node's record of its store URL ({@link Stores#NODE_FILE} on a node)
+   */
+  public LaindCommand(
+      Map<String, String> env, Path nodeStoreFile, PrintWriter out, PrintWriter err) {
     this.env = Map.copyOf(env);
+    this.nodeStoreFile = nodeStoreFile;
     this.out = out;
     this.err = err;
   }
 
   public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = new CommandLine(new LaindCommand(env, out, err));
+    return run(env, Stores.NODE_FILE, out, err, args);
+  }
+
+  static int run(
+      Map<String, String> env,
+      Path nodeStoreFile,
+      PrintWriter out,
+      PrintWriter err,
+      String... args) {
+    CommandLine commandLine = new CommandLine(new LaindCommand(env, nodeStoreFile, out, err));
     commandLine.setOut(out);
     commandLine.setErr(err);
     int code = commandLine.execute(args);
@@ -67,7 +83,7 @@ public final class LaindCommand implements Callable<Integer> {
   }
 
   DaemonConfig config() {
-    return DaemonConfig.merge(store, env.get("LAIN_STORE"));
+    return DaemonConfig.merge(store, env.get("LAIN_STORE"), nodeStoreFile);
   }
 
   String env(String name) {

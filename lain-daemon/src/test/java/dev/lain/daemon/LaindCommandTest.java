@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,17 +15,22 @@ class LaindCommandTest {
 
   private record Run(int code, String out, String err) {}
 
-  private static Run laind(Map<String, String> env, String... args) {
+  private Run laind(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = LaindCommand.run(env, new PrintWriter(out), new PrintWriter(err), args);
+    int code =
+        LaindCommand.run(
+            env, dir.resolve("node-store"), new PrintWriter(out), new PrintWriter(err), args);
     return new Run(code, out.toString(), err.toString());
   }
 
   @Test
-  void printConfigShowsWhereTheStoreUrlCameFrom() {
+  void printConfigShowsWhereTheStoreUrlCameFrom() throws Exception {
     assertThat(laind(Map.of(), "--print-config").out())
         .isEqualTo("store: embedded:/var/lib/lain/store.db  (from default)\n");
+    Files.writeString(dir.resolve("node-store"), "etcd://10.0.0.1:2379\n");
+    assertThat(laind(Map.of(), "--print-config").out())
+        .isEqualTo("store: etcd://10.0.0.1:2379  (from " + dir.resolve("node-store") + ")\n");
     assertThat(laind(Map.of("LAIN_STORE", "memory:"), "--print-config").out())
         .isEqualTo("store: memory:  (from env LAIN_STORE)\n");
     assertThat(

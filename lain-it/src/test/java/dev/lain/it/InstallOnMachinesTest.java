@@ -8,6 +8,7 @@ import dev.lain.remote.ClusterKey;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
+import dev.lain.testkit.LoopDevice;
 import dev.lain.testkit.MachineSandbox;
 import dev.lain.testkit.RequiredServices;
 import java.io.IOException;
@@ -72,6 +73,8 @@ class InstallOnMachinesTest {
           "ca-certificates",
           "etcd-server",
           "etcd-client",
+          "lvm2",
+          "xfsprogs",
           "iproute2",
           "util-linux",
           "openssh-server");
@@ -124,15 +127,31 @@ class InstallOnMachinesTest {
   }
 
   @Test
-  void aClusterFirstNodeOnEtcdBootstrappedTwiceKeepsEverythingAndRefusesASecondNode() {
+  void
+      aClusterFirstNodeOnEtcdWithADockerDiskBootstrappedTwiceKeepsEverythingAndRefusesASecondNode() {
     Path dir = REPO.resolve("lain-it/target/machine-sandbox/cluster");
-    String bootstrap =
-        "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
-    try (MachineSandbox machine = MachineSandbox.start(dir, Optional.of("192.168.77.21/24"))) {
+    // The dedicated Docker disk of the seed: a 12 GiB loop device stands in for /dev/vdb.
+    try (LoopDevice disk =
+            LoopDevice.attach(REPO.resolve("lain-it/target/docker-disk.img"), 12L << 30);
+        MachineSandbox machine = MachineSandbox.start(dir, Optional.of("192.168.77.21/24"))) {
+      String bootstrap =
+          "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24"
+              + " -n node1 --docker-device "
+              + disk.path();
       String first = ok(machine, bootstrap, INSTALL);
       assertThat(first)
+          .contains("docker-storage: give " + disk.path() + " to Docker")
           .contains("lain-etcd: started")
           .contains("LAIN cluster is up: node1 is its first node.");
+      String info = ok(machine, "docker info 2>&1", SHORT);
+      assertThat(info)
+          .contains("Storage Driver: overlay2")
+          .contains("Backing Filesystem: xfs")
+          .contains("Supports d_type: true")
+          .doesNotContain("loop");
+      assertThat(ok(machine, "findmnt -n -o SOURCE,FSTYPE /var/lib/docker", SHORT))
+          .contains(disk.path())
+          .contains("xfs");
       assertThat(read(machine, "/etc/lain/store")).contains("etcd://192.168.77.21:2379");
       Map<String, Long> stored = checkTwiceAndPowerCut(machine, bootstrap, () -> etcdKeys(machine));
 
@@ -221,7 +240,8 @@ class InstallOnMachinesTest {
       assertThat(removed).contains("node2");
       assertThat(ok(first, "bin/lainctl node list", SHORT)).doesNotContain("node2");
       assertThat(ok(second, "docker ps -q --filter name=hello.web.web", SHORT)).isBlank();
-      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMai[n] agent' || true", SHORT)).isBlank();
+      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMai[n] agent' || true", SHORT))
+          .isBlank();
       String after =
           awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
       assertThat(after).doesNotContain(" node2 ");
