@@ -291,7 +291,9 @@ public final class MachineProbe {
                   "--mountpoint",
                   under(root, Layout.DOCKER_DATA).toString()));
       if (mount.succeeded() && !mount.stdout().isBlank()) {
-        dockerData = Optional.of(mount.stdout().strip());
+        // Mounts stacked on the data root are listed in mount order: the last one is in use.
+        List<String> sources = mount.stdout().strip().lines().map(String::strip).toList();
+        dockerData = Optional.of(sources.get(sources.size() - 1));
       }
     }
     String storeUrl =

@@ -137,6 +137,21 @@ class MachineProbeTest {
   }
 
   @Test
+  void theDockerDataRootIsMountedFromTheTopmostOfStackedMounts() {
+    CannedRunner runner =
+        new CannedRunner()
+            .has("findmnt")
+            .answer(
+                "findmnt -n -o SOURCE --mountpoint " + sandbox.resolve("var/lib/docker"),
+                CommandRunner.Result.ok("/dev/vda[/srv/machine/var/lib/docker]\n/dev/vdb\n"));
+    Facts facts =
+        new MachineProbe(runner, StoreReader.NONE)
+            .probe(Fixtures.options("--docker-device", "/dev/vdb").withRoot(sandbox));
+
+    assertThat(facts.installed().dockerDataSource()).contains("/dev/vdb");
+  }
+
+  @Test
   void pidFilesOfProcessesStartedAsTheServiceCountAsRunningServices() throws Exception {
     ProcessBuilder sleep = new ProcessBuilder("sleep", "60");
     sleep.environment().put(Service.MARKER, "lain-router");
