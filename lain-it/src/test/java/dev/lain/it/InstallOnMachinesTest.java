@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * and compare the store (every key's mod revision), the containers (id, start time, restarts) and
  * the daemons' pids before and after; then cut the power and check that {@code ./bootstrap} brings
  * the cluster back with nothing the operator or developers stored lost. The two-machine test adds a
- * second machine over SSH (Debian's sshd), runs an instance there behind the first one's webrouter,
- * and removes it again.
+ * second machine over SSH (Debian's sshd) with its own Docker disk, runs an instance there behind
+ * the first one's webrouter, and removes it again. Loop devices stand in for the Docker disks.
  */
 class InstallOnMachinesTest {
   private static final Path REPO = Path.of("").toAbsolutePath().getParent();
@@ -188,7 +188,8 @@ class InstallOnMachinesTest {
   @Test
   void aSecondMachineJoinsOverSshServesInstancesBehindTheWebrouterAndLeavesAgain() {
     Path dir = REPO.resolve("lain-it/target/machine-sandbox/two-machines");
-    try (MachineSandbox first = MachineSandbox.start(dir.resolve("node1"), Optional.empty());
+    try (LoopDevice disk = LoopDevice.attach(dir.resolve("node2-docker-disk.img"), 12L << 30);
+        MachineSandbox first = MachineSandbox.start(dir.resolve("node1"), Optional.empty());
         MachineSandbox second = MachineSandbox.start(dir.resolve("node2"), Optional.empty())) {
       MachineSandbox.connect(first, "192.168.77.21/24", second, "192.168.77.22/24");
       ok(
@@ -205,11 +206,19 @@ class InstallOnMachinesTest {
               + " && /usr/sbin/sshd -o ListenAddress=192.168.77.22",
           SHORT);
 
-      String added = ok(first, "bin/lainctl node add node2:192.168.77.22", INSTALL);
+      String added =
+          ok(
+              first,
+              "bin/lainctl node add --docker-device " + disk.path() + " node2:192.168.77.22",
+              INSTALL);
       assertThat(added)
-          .contains("set up Docker: done")
+          .contains("set up Docker on " + disk.path() + ": done")
           .contains("joined as node2:192.168.77.22:22");
       assertThat(ok(second, "cat /etc/docker/daemon.json", SHORT)).contains("192.168.77.0/24");
+      assertThat(ok(second, "docker info 2>&1", SHORT))
+          .contains("Storage Driver: overlay2")
+          .contains("Backing Filesystem: xfs");
+      assertThat(ok(second, "findmnt -n -o SOURCE /var/lib/docker", SHORT)).contains(disk.path());
       String nodes = ok(first, "bin/lainctl node list", SHORT);
       assertThat(nodes).contains("node1").contains("node2");
 
