@@ -124,4 +124,22 @@ final class ChildProcesses {
       throw new UncheckedIOException("cannot delete " + root, e);
     }
   }
+
+  /** Runs {@code command} to its end (30 s at most); its output, or an exception naming it. */
+  static String runOrFail(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + command, e);
+    }
+  }
 }

@@ -3,11 +3,9 @@ package dev.lain.testkit;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A loop device on a sparse file (it costs no disk until written), for tests that give a "disk" to
@@ -37,7 +35,8 @@ public final class LoopDevice implements AutoCloseable {
       try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
         file.setLength(bytes);
       }
-      String device = run(List.of("losetup", "-f", "--show", image.toString())).strip();
+      String device =
+          ChildProcesses.runOrFail(List.of("losetup", "-f", "--show", image.toString())).strip();
       return new LoopDevice(image, device);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -51,27 +50,11 @@ public final class LoopDevice implements AutoCloseable {
 
   @Override
   public void close() {
-    run(List.of("losetup", "-d", device));
+    ChildProcesses.runOrFail(List.of("losetup", "-d", device));
     try {
       Files.deleteIfExists(image);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + command, e);
     }
   }
 }

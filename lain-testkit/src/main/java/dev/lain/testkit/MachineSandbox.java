@@ -175,7 +175,7 @@ public final class MachineSandbox implements AutoCloseable {
    * 192.168.77.21/24}); each gets a default route into it, as on a server.
    */
   public static void connect(MachineSandbox a, String aAddress, MachineSandbox b, String bAddress) {
-    runOnHost(
+    ChildProcesses.runOrFail(
         List.of(
             "ip",
             "link",
@@ -205,21 +205,6 @@ public final class MachineSandbox implements AutoCloseable {
             Duration.ofSeconds(10));
     if (!up.succeeded()) {
       throw new IllegalStateException("cannot bring lain0 up with " + address + ": " + up.output());
-    }
-  }
-
-  private static void runOnHost(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + command, e);
     }
   }
 
