@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lain.storage.CommandRunner;
 import dev.lain.storage.ProcessCommandRunner;
+import dev.lain.testkit.LoopDevice;
 import dev.lain.testkit.RequiredServices;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,22 +195,11 @@ class MachineProbeTest {
 
   @Test
   void realLoopDevice() throws Exception {
-    RequiredServices.requireRoot("attaching a loop device");
-    Path losetup = RequiredServices.require("losetup", "apt-get install mount");
     RequiredServices.require("lsblk", "apt-get install util-linux");
     RequiredServices.require("blkid", "apt-get install util-linux");
-    Path image = sandbox.resolve("disk.img");
-    try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
-      file.setLength(11 * Fixtures.GIB); // sparse: takes no space until written
-    }
     ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofSeconds(30));
-    CommandRunner.Result attached =
-        runner.run(List.of(losetup.toString(), "-f", "--show", image.toString()));
-    if (!attached.succeeded()) {
-      RequiredServices.unmet("losetup -f failed: " + attached.stderr().strip());
-    }
-    String loop = attached.stdout().strip();
-    try {
+    try (LoopDevice disk = LoopDevice.attach(sandbox.resolve("disk.img"), 11 * Fixtures.GIB)) {
+      String loop = disk.path();
       Options options = Fixtures.options("--docker-device", loop);
       MachineProbe probe = new MachineProbe(runner, StoreReader.NONE);
       Facts.Device device = probe.probe(options).device().orElseThrow();
@@ -243,9 +232,6 @@ class MachineProbeTest {
       assertThat(formatted.device().orElseThrow().signatures()).containsAnyOf("ext4", "xfs");
       assertThat(Preflight.check(formatted, options))
           .anyMatch(c -> c.name().equals("device-signature") && c.failed());
-    } finally {
-      CommandRunner.Result detached = runner.run(List.of(losetup.toString(), "-d", loop));
-      assertThat(detached.succeeded()).as("losetup -d " + loop + ": " + detached.stderr()).isTrue();
     }
   }
 
