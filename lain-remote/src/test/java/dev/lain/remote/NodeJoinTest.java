@@ -34,10 +34,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code node add} and {@code node remove} over SSH against a sandboxed MINA SSHD on loopback. The
@@ -414,26 +418,30 @@ class NodeJoinTest {
     assertThat(NodeInstall.load(store, "node2").orElseThrow().dockerDevice()).contains("/dev/vdb");
   }
 
-  @Test
-  void withoutClusterOptionsOnlyTheDeviceAndTheNodeIpArePassed() throws Exception {
+  static Stream<Arguments> withoutClusterOptions() {
+    return Stream.of(
+        Arguments.of(
+            Optional.of("/dev/disk/by-id/it's one"),
+            List.of("--docker-device", "/dev/disk/by-id/it's one"),
+            "set up Docker on /dev/disk/by-id/it's one: done"),
+        Arguments.of(Optional.empty(), List.of(), "set up Docker: done"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("withoutClusterOptions")
+  void withoutClusterOptionsOnlyTheDeviceAndTheNodeIpArePassed(
+      Optional<String> device, List<String> deviceArgs, String progressLine) throws Exception {
     authorizeClusterKey();
     joinWithStorage(0, BootstrapStorageStep.Options.defaults())
-        .add(
-            request(
-                List.of("node2:127.0.0.1"),
-                Optional.of("/dev/disk/by-id/it's one"),
-                Duration.ofSeconds(20)));
+        .add(request(List.of("node2:127.0.0.1"), device, Duration.ofSeconds(20)));
 
+    List<String> expected =
+        new ArrayList<>(List.of("dev.lain.bootstrap.BootstrapMain", "--execute", "--storage-only"));
+    expected.addAll(deviceArgs);
+    expected.addAll(List.of("--node-ip", "127.0.0.1"));
     assertThat(Files.readAllLines(dir.resolve("launch-args")))
-        .containsExactlyElementsOf(
-            withNoSystemdHere(
-                "dev.lain.bootstrap.BootstrapMain",
-                "--execute",
-                "--storage-only",
-                "--docker-device",
-                "/dev/disk/by-id/it's one",
-                "--node-ip",
-                "127.0.0.1"));
+        .containsExactlyElementsOf(withNoSystemdHere(expected.toArray(String[]::new)));
+    assertThat(progress).contains("[node2:127.0.0.1] " + progressLine);
   }
 
   @Test
@@ -458,23 +466,6 @@ class NodeJoinTest {
     assertThat(agents.agents).isEmpty();
     assertNothingLeftOf("node2");
     assertThat(store.list("/lain/nodes/").entries()).isEmpty();
-  }
-
-  @Test
-  void withoutADeviceTheNodesBootstrapSetsUpDockerOnly() throws Exception {
-    authorizeClusterKey();
-    joinWithStorage(0, BootstrapStorageStep.Options.defaults())
-        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
-
-    assertThat(Files.readAllLines(dir.resolve("launch-args")))
-        .containsExactlyElementsOf(
-            withNoSystemdHere(
-                "dev.lain.bootstrap.BootstrapMain",
-                "--execute",
-                "--storage-only",
-                "--node-ip",
-                "127.0.0.1"));
-    assertThat(progress).contains("[node2:127.0.0.1] set up Docker: done");
   }
 
   @Test
