@@ -9,8 +9,10 @@ import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import dev.lain.testkit.LoopDevice;
+import dev.lain.testkit.Machine;
 import dev.lain.testkit.MachineSandbox;
 import dev.lain.testkit.RequiredServices;
+import dev.lain.testkit.SystemdMachine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +79,8 @@ class InstallOnMachinesTest {
           "xfsprogs",
           "iproute2",
           "util-linux",
-          "openssh-server");
+          "openssh-server",
+          "systemd-container");
 
   @BeforeAll
   static void theToolsAreBuilt() {
@@ -174,7 +177,7 @@ class InstallOnMachinesTest {
               + " /lain/nodes/nodes/node2:192.168.77.22:22 '{}' >/dev/null",
           SHORT);
       Map<String, Long> withSecondNode = settled(() -> etcdKeys(machine));
-      MachineSandbox.Result refused = machine.sh(bootstrap, REPO, INSTALL);
+      Machine.Result refused = machine.sh(bootstrap, REPO, INSTALL);
       assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
       assertThat(refused.output())
           .containsPattern("first-node +FAILED +the store already holds 2 nodes")
@@ -258,8 +261,71 @@ class InstallOnMachinesTest {
     }
   }
 
+  @Test
+  void theReadmesFirstCommandUnderSystemdSurvivesACrashAndAReboot() {
+    try (SystemdMachine machine =
+        SystemdMachine.boot(REPO.resolve("lain-it/target/machine-sandbox/systemd-single-node"))) {
+      String first = ok(machine, "./bootstrap && " + DEPLOY_HELLO + " && " + CURL_HELLO, INSTALL);
+      assertThat(first)
+          .contains("units written: lain-registry, lain-node, lain-router")
+          .contains("lain-node: started by systemd")
+          .endsWith("hello from LAIN\n");
+      assertThat(ok(machine, "systemctl is-enabled lain-registry lain-node lain-router", SHORT))
+          .isEqualTo("enabled\nenabled\nenabled\n");
+      // Debian's own nginx and registry would take the webrouter's and the registry's ports at
+      // boot.
+      assertThat(machine.sh("systemctl is-enabled nginx docker-registry", REPO, SHORT).output())
+          .isEqualTo("disabled\ndisabled\n");
+
+      String pid = ok(machine, "systemctl show -p MainPID --value lain-node", SHORT).strip();
+      ok(machine, "kill -9 " + pid, SHORT);
+      awaitOutput(machine, "systemctl show -p NRestarts --value lain-node", "1");
+      awaitOutput(machine, CURL_HELLO + " 2>&1", "hello from LAIN");
+
+      machine.reboot();
+      awaitOutput(machine, CURL_HELLO + " 2>&1", "hello from LAIN");
+      assertThat(ok(machine, "./bootstrap", INSTALL))
+          .contains("bootstrap finished: 0 step(s) done");
+    }
+  }
+
+  @Test
+  void aClusterFirstNodeUnderSystemdComesBackAfterAReboot() {
+    String nodeIp =
+        "ip link add lain0 type veth peer name lain0p && ip addr add 192.168.77.21/24 dev lain0"
+            + " && ip link set lain0p up && ip link set lain0 up && ip route add default dev lain0";
+    String bootstrap =
+        "./bootstrap --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
+    try (SystemdMachine machine =
+        SystemdMachine.boot(REPO.resolve("lain-it/target/machine-sandbox/systemd-cluster"))) {
+      ok(machine, nodeIp, SHORT);
+      String first = ok(machine, bootstrap, INSTALL);
+      assertThat(first)
+          .contains("docker: restart dockerd to apply its new configuration")
+          .contains("units written: lain-etcd, lain-registry, lain-master, lain-agent, lain-router")
+          .contains("lain-etcd: started by systemd")
+          .contains("LAIN cluster is up: node1 is its first node.");
+      ok(machine, DEPLOY_HELLO, INSTALL);
+      assertThat(ok(machine, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+
+      // The node IP is not configured at boot here (it is on a server): the units retry until it
+      // is.
+      machine.reboot();
+      ok(machine, nodeIp, SHORT);
+      awaitOutput(machine, CURL_HELLO + " 2>&1", "hello from LAIN");
+      assertThat(
+              ok(
+                  machine,
+                  "systemctl is-active lain-etcd lain-registry lain-master lain-agent lain-router",
+                  SHORT))
+          .isEqualTo("active\nactive\nactive\nactive\nactive\n");
+      assertThat(ok(machine, "bin/lainctl cluster health", SHORT)).doesNotContain("FAIL");
+      assertThat(ok(machine, bootstrap, INSTALL)).contains("bootstrap finished: 0 step(s) done");
+    }
+  }
+
   /** Runs {@code script} until its output contains {@code wanted} (2 minutes at most). */
-  private static String awaitOutput(MachineSandbox machine, String script, String wanted) {
+  private static String awaitOutput(Machine machine, String script, String wanted) {
     String output = "";
     for (int i = 0; i < 120; i++) {
       output = machine.sh(script, REPO, SHORT).output();
@@ -403,13 +469,13 @@ class InstallOnMachinesTest {
     return kept;
   }
 
-  private static String ok(MachineSandbox machine, String script, Duration timeout) {
-    MachineSandbox.Result result = machine.sh(script, REPO, timeout);
+  private static String ok(Machine machine, String script, Duration timeout) {
+    Machine.Result result = machine.sh(script, REPO, timeout);
     assertThat(result.exitCode()).as("%s printed:%n%s", script, result.output()).isZero();
     return result.output();
   }
 
-  private static String read(MachineSandbox machine, String file) {
+  private static String read(Machine machine, String file) {
     return ok(machine, "cat " + file, SHORT);
   }
 

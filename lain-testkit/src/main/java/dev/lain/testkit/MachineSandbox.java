@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Needs root and util-linux's {@code unshare} and {@code nsenter}.
  */
-public final class MachineSandbox implements AutoCloseable {
+public final class MachineSandbox implements Machine {
   /** Paths that start empty in the sandbox and whose contents the test can read on the host. */
   public static final List<String> PRIVATE_PATHS =
       List.of(
@@ -217,27 +217,27 @@ public final class MachineSandbox implements AutoCloseable {
     return dir.resolve("private").resolve(machinePath.replaceFirst("^/+", ""));
   }
 
-  /** What a command run in the sandbox did. */
-  public record Result(int exitCode, String output) {
-    public boolean succeeded() {
-      return exitCode == 0;
-    }
+  @Override
+  public Result sh(String script, Path workingDir, Duration timeout) {
+    return inNamespaces(
+        init, List.of("--mount", "--net", "--pid"), dir, script, workingDir, timeout);
   }
 
   /**
-   * Runs {@code script} with bash inside the sandbox as root, in {@code workingDir}, stdout and
-   * stderr together; killed (exit 124) after {@code timeout}.
+   * Runs {@code script} with bash as root in the namespaces ({@code nsenter} flags) of {@code
+   * target}, with a clean environment; its output is buffered in a file under {@code logDir}.
    */
-  public Result sh(String script, Path workingDir, Duration timeout) {
-    List<String> command =
+  static Result inNamespaces(
+      long target,
+      List<String> namespaces,
+      Path logDir,
+      String script,
+      Path workingDir,
+      Duration timeout) {
+    List<String> command = new ArrayList<>(List.of("nsenter", "--target", Long.toString(target)));
+    command.addAll(namespaces);
+    command.addAll(
         List.of(
-            "nsenter",
-            "--target",
-            Long.toString(init),
-            "--mount",
-            "--net",
-            "--pid",
-            "--wd=" + workingDir,
             "--",
             "env",
             "-i",
@@ -246,11 +246,17 @@ public final class MachineSandbox implements AutoCloseable {
             "LANG=C.UTF-8",
             "bash",
             "-c",
-            script);
+            // The directory is entered inside: nsenter resolves --wd=DIR before the machine's root.
+            "cd \"$1\" || exit 125; eval \"$2\"",
+            "bash",
+            workingDir.toString(),
+            script));
     try {
-      Path log = Files.createTempFile(dir, "sh-", ".log");
+      Path log = Files.createTempFile(logDir, "sh-", ".log");
       Process process =
           new ProcessBuilder(command)
+              // nsenter --all also enters the machine's root, where this JVM's directory is not.
+              .directory(Path.of("/").toFile())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
