@@ -264,7 +264,8 @@ class InstallOnMachinesTest {
   @Test
   void theReadmesFirstCommandUnderSystemdSurvivesACrashAndAReboot() {
     try (SystemdMachine machine =
-        SystemdMachine.boot(REPO.resolve("lain-it/target/machine-sandbox/systemd-single-node"))) {
+        SystemdMachine.boot(
+            REPO.resolve("lain-it/target/machine-sandbox/systemd-single-node"), List.of(REPO))) {
       String first = ok(machine, "./bootstrap && " + DEPLOY_HELLO + " && " + CURL_HELLO, INSTALL);
       assertThat(first)
           .contains("units written: lain-registry, lain-node, lain-router")
@@ -297,7 +298,8 @@ class InstallOnMachinesTest {
     String bootstrap =
         "./bootstrap --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
     try (SystemdMachine machine =
-        SystemdMachine.boot(REPO.resolve("lain-it/target/machine-sandbox/systemd-cluster"))) {
+        SystemdMachine.boot(
+            REPO.resolve("lain-it/target/machine-sandbox/systemd-cluster"), List.of(REPO))) {
       ok(machine, nodeIp, SHORT);
       String first = ok(machine, bootstrap, INSTALL);
       assertThat(first)

@@ -54,23 +54,32 @@ public final class SystemdMachine implements Machine {
   private final Path dir;
   private final Path layers;
   private final List<Path> cgroups;
+  private final List<Path> shared;
   private Process nspawn;
   private long init;
   private int boots;
 
-  private SystemdMachine(Path dir, Path layers, List<Path> cgroups) {
+  private SystemdMachine(Path dir, Path layers, List<Path> cgroups, List<Path> shared) {
     this.dir = dir;
     this.layers = layers;
     this.cgroups = cgroups;
+    this.shared = List.copyOf(shared);
   }
 
-  /** Boots a new machine keeping its console logs under {@code dir} (emptied first). */
-  public static SystemdMachine boot(Path dir) {
+  /**
+   * Boots a new machine keeping its console logs under {@code dir} (emptied first).
+   *
+   * @param shared directories of this machine the machine sees read-only at the same paths (a
+   *     repository under /tmp would otherwise be hidden by the machine's own /tmp)
+   */
+  public static SystemdMachine boot(Path dir, List<Path> shared) {
     RequiredServices.requireRoot("a systemd machine (systemd-nspawn)");
     RequiredServices.require("systemd-nspawn", "apt-get install systemd-container");
     RequiredServices.require("nsenter", "apt-get install util-linux");
-    ChildProcesses.deleteRecursively(dir);
     Path layers = dir.resolve("layers");
+    // A run that died left its layers mounted: deleting through the overlay would walk all of /.
+    runQuietly(List.of("umount", "-R", layers.toString()));
+    ChildProcesses.deleteRecursively(dir);
     try {
       Files.createDirectories(layers);
     } catch (IOException e) {
@@ -79,7 +88,8 @@ public final class SystemdMachine implements Machine {
     // The overlay's upper layer cannot live inside its lower one (/): a tmpfs holds it.
     ChildProcesses.runOrFail(
         List.of("mount", "-t", "tmpfs", "-o", "size=8g", "tmpfs", layers.toString()));
-    SystemdMachine machine = new SystemdMachine(dir, layers, cgroups(dir.getFileName().toString()));
+    SystemdMachine machine =
+        new SystemdMachine(dir, layers, cgroups(dir.getFileName().toString()), shared);
     try {
       machine.prepareRoot();
       machine.start();
@@ -111,16 +121,14 @@ public final class SystemdMachine implements Machine {
       for (String path : FRESH) {
         ChildProcesses.deleteRecursively(root.resolve(path));
       }
-      try (var units = Files.newDirectoryStream(root.resolve("etc/systemd/system"), "lain-*")) {
-        for (Path unit : units) {
-          Files.delete(unit);
-        }
-      }
-      try (var wants =
-          Files.newDirectoryStream(
-              root.resolve("etc/systemd/system/multi-user.target.wants"), "lain-*")) {
-        for (Path link : wants) {
-          Files.delete(link);
+      for (String units :
+          List.of("etc/systemd/system", "etc/systemd/system/multi-user.target.wants")) {
+        Path directory = root.resolve(units);
+        Files.createDirectories(directory);
+        try (var earlier = Files.newDirectoryStream(directory, "lain-*")) {
+          for (Path unit : earlier) {
+            Files.delete(unit);
+          }
         }
       }
       Files.createDirectories(root.resolve("var/lib/docker"));
@@ -190,6 +198,7 @@ public final class SystemdMachine implements Machine {
                 + " --bind="
                 + layers.resolve("docker")
                 + ":/var/lib/docker --capability=all"
+                + shared.stream().map(p -> " --bind-ro=" + p).reduce("", String::concat)
                 // Docker's runc creates session keyrings and device cgroup programs.
                 + " --system-call-filter='add_key keyctl request_key bpf'"
                 + " --machine=lain-"
