@@ -54,23 +54,15 @@ final class ConfigCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "table (default) or json.")
-    String output = "table";
+    ListFormat output = ListFormat.table;
 
     @Override
     public Integer call() {
-      if (!output.equals("table") && !output.equals("json")) {
-        config
-            .lainctl
-            .context
-            .err()
-            .println("error: unknown output format '" + output + "': use table or json");
-        return ExitCode.USAGE;
-      }
       return config.withConfig(
           store -> {
             ClusterConfig loaded = store.load();
             PrintWriter out = config.lainctl.context.out();
-            if (output.equals("json")) {
+            if (output == ListFormat.json) {
               out.println(json(loaded));
             } else {
               table(loaded, out);

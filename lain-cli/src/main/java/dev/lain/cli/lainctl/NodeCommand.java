@@ -112,19 +112,15 @@ final class NodeCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "table (default) or json.")
-    String output = "table";
+    ListFormat output = ListFormat.table;
 
     @Override
     public Integer call() {
-      if (!output.equals("table") && !output.equals("json")) {
-        node.lainctl.context.err().println("error: -o must be table or json, not " + output);
-        return ExitCode.USAGE;
-      }
       return node.withStore(
           store -> {
             List<NodeSummary> nodes = service(store).nodes();
             PrintWriter out = node.lainctl.context.out();
-            if (output.equals("json")) {
+            if (output == ListFormat.json) {
               out.println(json(nodes));
               return ExitCode.OK;
             }
@@ -291,8 +287,7 @@ final class NodeCommand implements Callable<Integer> {
       name = "change-labels",
       description = {
         "Add or delete scheduling labels of nodes (in their registration; the scheduler uses",
-        "them at once). An agent registers again with its own -l flags when it restarts: give",
-        "them to its laind agent too."
+        "them at once, and a restarted agent keeps them)."
       })
   static final class ChangeLabels implements Callable<Integer> {
     @ParentCommand NodeCommand node;

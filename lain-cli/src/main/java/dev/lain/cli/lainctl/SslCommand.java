@@ -282,16 +282,12 @@ final class SslCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "table (default) or json.")
-    String output = "table";
+    ListFormat output = ListFormat.table;
 
     @Override
     public Integer call() {
       PrintWriter out = ssl.lainctl.context.out();
       PrintWriter err = ssl.lainctl.context.err();
-      if (!output.equals("table") && !output.equals("json")) {
-        err.println("error: unknown output format '" + output + "': use table or json");
-        return ExitCode.USAGE;
-      }
       Instant now = Instant.now();
       return ssl.withCertificates(
           now,
@@ -299,7 +295,7 @@ final class SslCommand implements Callable<Integer> {
             CertificateStore.CertificateList list = certificates.list();
             Map<String, String> sslMap = certificates.sslMap();
             Map<String, String> dangling = dangling(sslMap, Set.copyOf(list.names()));
-            if (output.equals("json")) {
+            if (output == ListFormat.json) {
               out.println(json(list, sslMap, dangling, now));
             } else {
               table(list, sslMap, now, out);
