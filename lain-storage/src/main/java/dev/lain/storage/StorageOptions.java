@@ -153,21 +153,6 @@ public record StorageOptions(
         force);
   }
 
-  public StorageOptions withMinimumBytes(long value) {
-    return new StorageOptions(
-        layout,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        value,
-        fstab,
-        dockerUnitDropIn,
-        lvmConfig,
-        force);
-  }
-
   public StorageOptions withFstab(Path value) {
     return new StorageOptions(
         layout,
