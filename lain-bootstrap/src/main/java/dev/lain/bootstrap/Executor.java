@@ -13,6 +13,7 @@ import dev.lain.storage.StoragePlan;
 import dev.lain.storage.StorageReport;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
+import dev.lain.tls.CertificateAuthority;
 import dev.lain.tls.CertificateCheck;
 import dev.lain.tls.CertificateStore;
 import dev.lain.tls.TlsException;

@@ -1,4 +1,4 @@
-package dev.lain.bootstrap;
+package dev.lain.tls;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -43,12 +43,12 @@ import org.bouncycastle.util.io.pem.PemGenerationException;
  * The cluster's own CA, as LAIN's bootstrap made one for the webrouter: it signs the wildcard
  * certificate of the cluster domains. EC P-256 keys; the CA's key never leaves the node.
  */
-final class CertificateAuthority {
+public final class CertificateAuthority {
   /** Long enough that the CA outlives the certificates it signs, as operators install it once. */
-  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  public static final Duration CA_VALIDITY = Duration.ofDays(3650);
 
   /** Apple's clients refuse server certificates valid for longer, even from a private CA. */
-  static final Duration SERVER_VALIDITY = Duration.ofDays(825);
+  public static final Duration SERVER_VALIDITY = Duration.ofDays(825);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -61,14 +61,14 @@ final class CertificateAuthority {
   }
 
   /** A PEM certificate and its PEM (PKCS#8) private key. */
-  record Issued(String certificatePem, String keyPem) {
+  public record Issued(String certificatePem, String keyPem) {
     @Override
     public String toString() {
       return "Issued[key hidden]";
     }
   }
 
-  static CertificateAuthority create(String commonName, Instant now) {
+  public static CertificateAuthority create(String commonName, Instant now) {
     try {
       KeyPair pair = newKeyPair();
       X500Name subject = new X500Name("CN=" + commonName + ",O=LAIN");
@@ -95,7 +95,7 @@ final class CertificateAuthority {
   }
 
   /** The CA an earlier run made, so that certificates it signed and trust in it stay valid. */
-  static CertificateAuthority load(String certificatePem, String keyPem) {
+  public static CertificateAuthority load(String certificatePem, String keyPem) {
     try (PEMParser certs = new PEMParser(new StringReader(certificatePem));
         PEMParser keys = new PEMParser(new StringReader(keyPem))) {
       if (!(certs.readObject() instanceof X509CertificateHolder holder)) {
@@ -116,16 +116,16 @@ final class CertificateAuthority {
     }
   }
 
-  String certificatePem() {
+  public String certificatePem() {
     return pem(certificate);
   }
 
-  String keyPem() {
+  public String keyPem() {
     return pem(key);
   }
 
   /** A server certificate for {@code hosts} (the first is the common name), signed by this CA. */
-  Issued issue(List<String> hosts, Instant now) {
+  public Issued issue(List<String> hosts, Instant now) {
     try {
       KeyPair pair = newKeyPair();
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
