@@ -201,10 +201,8 @@ class LainctlNodeTest {
         .containsPattern("node2 +missing \\(lease expired\\) +unreachable .* agent unreachable");
   }
 
-  @Test
-  void healthShowsADockerEngineTheAgentCannotReach() {
-    new DeploydState(store)
-        .heartbeat("node2", "127.0.0.2", store.grantLease(Duration.ofSeconds(60)).id());
+  /** node2, registered by an agent from before agents served an API. */
+  private void registerNodeWithoutAgentApi() {
     store.put(
         DeploydKeys.NODES + "node2:127.0.0.2:2222",
         DeploydJson.write(
@@ -215,6 +213,13 @@ class LainctlNodeTest {
                 new Resources(1L << 30, 2000),
                 Map.of(),
                 NodeInfo.NO_AGENT_API)));
+  }
+
+  @Test
+  void healthShowsADockerEngineTheAgentCannotReach() {
+    new DeploydState(store)
+        .heartbeat("node2", "127.0.0.2", store.grantLease(Duration.ofSeconds(60)).id());
+    registerNodeWithoutAgentApi();
     assertThat(CliRun.lainctl(env, "node", "health").exitCode()).isZero();
 
     runtime.setAvailable(false);
@@ -261,16 +266,7 @@ class LainctlNodeTest {
               public void revoked() {}
             });
     await().atMost(Duration.ofSeconds(5)).until(election::isLeader);
-    store.put(
-        DeploydKeys.NODES + "node2:127.0.0.2:2222",
-        DeploydJson.write(
-            new NodeInfo(
-                "node2",
-                "127.0.0.2",
-                2222,
-                new Resources(1L << 30, 2000),
-                Map.of(),
-                NodeInfo.NO_AGENT_API)));
+    registerNodeWithoutAgentApi();
     CliRun run = CliRun.lainctl(env, "cluster", "health");
     election.close();
     assertThat(run.out())
