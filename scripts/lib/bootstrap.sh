@@ -19,7 +19,7 @@ run_plan() {
 build_tools() {
   . "$root/scripts/lib/java.sh"
   lain_select_java || die "install a JDK >= 21 (e.g. Temurin) or set LAIN_JAVA_HOME"
-  local jar="$root/lain-dist/target/lain.jar"
+  local jar="$root/tools/lain-dist/target/lain.jar"
   if [ -f "$jar" ] && [ -z "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
     step "tools: up to date ($jar)"
     return

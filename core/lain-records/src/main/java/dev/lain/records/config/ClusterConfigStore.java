@@ -1,0 +1,69 @@
+package dev.lain.records.config;
+
+import dev.lain.store.KeyValue;
+import dev.lain.store.Listing;
+import dev.lain.store.Store;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads and changes the cluster configuration in the store, never writing a value it rejects. */
+public final class ClusterConfigStore {
+  private final Store store;
+
+  public ClusterConfigStore(Store store) {
+    this.store = store;
+  }
+
+  /** Every key at one revision. */
+  public ClusterConfig load() {
+    Listing listing = store.list(ConfigKey.PREFIX);
+    Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
+    for (KeyValue kv : listing.entries()) {
+      ConfigKey.named(kv.key().substring(ConfigKey.PREFIX.length()))
+          .ifPresent(key -> stored.put(key, kv.value()));
+    }
+    return ClusterConfig.fromStored(stored, listing.revision());
+  }
+
+  public ConfigEntry get(ConfigKey key) {
+    return ConfigEntry.of(key, store.get(key.storeKey()).map(KeyValue::value).orElse(null));
+  }
+
+  /**
+   * Checks {@code raw} and stores its canonical form.
+   *
+   * @throws ClusterConfigException {@link ClusterConfigException.Code#INVALID_VALUE} with every
+   *     problem, having written nothing
+   */
+  public Change set(ConfigKey key, String raw) {
+    return switch (key.parse(raw)) {
+      case ConfigValue.Rejected rejected ->
+          throw new ClusterConfigException(
+              ClusterConfigException.Code.INVALID_VALUE,
+              "invalid value for "
+                  + key.keyName()
+                  + ": "
+                  + String.join("; ", rejected.problems())
+                  + " (nothing was changed)",
+              rejected.problems());
+      case ConfigValue.Accepted accepted -> {
+        Optional<KeyValue> before = store.get(key.storeKey());
+        long revision = store.put(key.storeKey(), accepted.canonical());
+        yield new Change(
+            key, before.map(KeyValue::value), Optional.of(accepted.canonical()), revision);
+      }
+    };
+  }
+
+  /** Removes the key, so its default applies again. */
+  public Change unset(ConfigKey key) {
+    Optional<KeyValue> before = store.get(key.storeKey());
+    store.delete(key.storeKey());
+    return new Change(key, before.map(KeyValue::value), Optional.empty(), store.revision());
+  }
+
+  /** What a write did. */
+  public record Change(
+      ConfigKey key, Optional<String> before, Optional<String> after, long revision) {}
+}

@@ -1,0 +1,81 @@
+package dev.lain.deployd;
+
+import dev.lain.records.deployd.DeploydKeys;
+import dev.lain.records.deployd.DeploydState;
+import dev.lain.store.LeaderElection;
+import dev.lain.store.Store;
+import java.time.InstantSource;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master: serves the deployd API, campaigns for leadership, and runs the engine while it leads.
+ * Every master accepts changes (they are compare-and-set writes to the store); only the leader
+ * reconciles.
+ */
+public final class Master implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Master.class);
+
+  private final Store store;
+  private final MasterConfig config;
+  private final InstantSource clock;
+  private final DeploydApi api;
+  private final LeaderElection election;
+  private volatile Engine engine;
+
+  private Master(Store store, MasterConfig config, InstantSource clock) {
+    this.store = store;
+    this.config = config;
+    this.clock = clock;
+    DeploydService service =
+        new DeploydService(new DeploydState(store), () -> Optional.ofNullable(engine));
+    this.api = DeploydApi.start(config.listenHost(), config.port(), service);
+    this.election =
+        LeaderElection.start(
+            store,
+            DeploydKeys.LEADER,
+            config.advertise(),
+            config.leaderTtl(),
+            new LeaderElection.Listener() {
+              @Override
+              public void elected() {
+                log.info("master {} leads: starting the engine", config.advertise());
+                engine = Engine.start(store, config.engine(), clock, config.tick());
+              }
+
+              @Override
+              public void revoked() {
+                log.warn("master {} no longer leads: stopping the engine", config.advertise());
+                Engine running = engine;
+                engine = null;
+                if (running != null) {
+                  running.close();
+                }
+              }
+            });
+  }
+
+  public static Master start(Store store, MasterConfig config, InstantSource clock) {
+    return new Master(store, config, clock);
+  }
+
+  /** The API's port. */
+  public int port() {
+    return api.port();
+  }
+
+  public boolean leading() {
+    return engine != null;
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    election.close();
+    Engine running = engine;
+    if (running != null) {
+      running.close();
+    }
+  }
+}

@@ -1,4 +1,0 @@
-package dev.lain.cluster.state;
-
-/** A record with the store revision it was last written at (for compare-and-set). */
-public record Versioned<T>(T value, long modRevision) {}

@@ -1,0 +1,264 @@
+package dev.lain.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.ContainerSpec;
+import dev.lain.model.deploy.HealthCheck;
+import dev.lain.model.deploy.InstanceId;
+import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.deploy.PodGroupSpec;
+import dev.lain.model.deploy.Resources;
+import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.model.deploy.RunState;
+import dev.lain.model.deploy.TargetState;
+import dev.lain.records.deployd.DeploydState;
+import dev.lain.runtime.ContainerInfo;
+import dev.lain.runtime.ContainerRequest;
+import dev.lain.runtime.ContainerState;
+import dev.lain.runtime.FakeRuntime;
+import dev.lain.runtime.ImageBehaviour;
+import dev.lain.store.MemoryStore;
+import dev.lain.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One agent against assignments written straight into the store (no engine). */
+class NodeAgentTest {
+  @TempDir Path dataRoot;
+  Store store;
+  DeploydState state;
+  FakeRuntime runtime;
+  NodeAgent agent;
+  AgentConfig config;
+
+  @BeforeEach
+  void start() {
+    store = new MemoryStore();
+    state = new DeploydState(store);
+    runtime = FakeRuntime.onSystemClock();
+    runtime.addImage("app:1").addImage("crash:1").addImage("job:1");
+    runtime.behave("crash:1", ImageBehaviour.exitsAfter(Duration.ofMillis(50), 3));
+    runtime.behave("job:1", ImageBehaviour.exitsAfter(Duration.ofMillis(50), 0));
+    NodeInfo node =
+        new NodeInfo(
+            "node1", "127.0.1.1", 22, new Resources(1L << 30, 2000), Map.of("group", "default"));
+    config =
+        AgentConfig.defaults(node, dataRoot)
+            .withTimings(
+                Duration.ofSeconds(5),
+                Duration.ofMillis(100),
+                Duration.ofMillis(50),
+                Duration.ofMillis(200))
+            .withCrashLoop(3, Duration.ofSeconds(30));
+    agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+  }
+
+  @AfterEach
+  void stop() {
+    agent.close();
+    runtime.close();
+    store.close();
+  }
+
+  private static Assignment assignment(
+      String pg, String image, RestartPolicy policy, TargetState target, long generation) {
+    String app = pg.substring(0, pg.indexOf('.'));
+    PodGroupSpec spec =
+        new PodGroupSpec(
+            pg,
+            app,
+            1,
+            ContainerSpec.of(image).withPort(8080),
+            1,
+            policy,
+            List.of(),
+            false,
+            new HealthCheck.None(),
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+    return new Assignment(
+        new InstanceId(pg, 1, 1, 0), "node1", spec, target, generation, Instant.EPOCH);
+  }
+
+  private Optional<InstanceStatus> status(String pg) {
+    return state.instancesOf("node1").stream()
+        .filter(s -> s.id().podGroup().equals(pg))
+        .findFirst();
+  }
+
+  private List<ContainerInfo> containers(String pg) {
+    return runtime.list(Map.of(ContainerLabels.POD_GROUP, pg));
+  }
+
+  @Test
+  void theNodeIsRegisteredWithAHeartbeat() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
+    assertThat(state.nodes()).containsKey("node1");
+  }
+
+  @Test
+  void labelsTheOperatorChangedSurviveAnAgentRestart() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
+    NodeInfo registered = state.nodes().get("node1");
+    state.registerNode(registered.withLabels(Map.of("group", "default", "disk", "ssd")));
+    agent.close();
+
+    agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
+    assertThat(state.nodes().get("node1").labels())
+        .isEqualTo(Map.of("group", "default", "disk", "ssd"));
+  }
+
+  @Test
+  void anAssignedInstanceRunsAndIsReportedWithItsHostPort() {
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status("a.web.web").map(s -> s.state() == RunState.RUNNING).orElse(false));
+    InstanceStatus s = status("a.web.web").orElseThrow();
+    assertThat(s.nodeIp()).isEqualTo("127.0.1.1");
+    assertThat(s.hostPort()).isEqualTo(20000);
+  }
+
+  @Test
+  void stoppingAndStartingChangesTheContainerNotTheAssignmentId() {
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status("a.web.web").map(s -> s.state() == RunState.RUNNING).orElse(false));
+
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.STOP, 0)),
+        List.of());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> containers("a.web.web").getFirst().state() == ContainerState.EXITED);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status("a.web.web").orElseThrow().state() == RunState.STOPPED);
+
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> containers("a.web.web").getFirst().state() == ContainerState.RUNNING);
+    assertThat(containers("a.web.web")).hasSize(1);
+  }
+
+  @Test
+  void aRestartRequestRecreatesTheContainer() {
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+    await().atMost(Duration.ofSeconds(5)).until(() -> containers("a.web.web").size() == 1);
+    String first = containers("a.web.web").getFirst().id();
+
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 1)),
+        List.of());
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                containers("a.web.web").size() == 1
+                    && !containers("a.web.web").getFirst().id().equals(first));
+    assertThat(containers("a.web.web").getFirst().labels())
+        .containsEntry(ContainerLabels.RESTART_GENERATION, "1");
+  }
+
+  @Test
+  void aContainerNoLongerAssignedIsRemovedWithItsReport() {
+    Assignment a = assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0);
+    state.applyAssignments(List.of(a), List.of());
+    await().atMost(Duration.ofSeconds(5)).until(() -> status("a.web.web").isPresent());
+
+    state.applyAssignments(List.of(), List.of(a));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> containers("a.web.web").isEmpty() && status("a.web.web").isEmpty());
+  }
+
+  @Test
+  void anInstanceThatKeepsExitingIsLeftStoppedAsACrashLoop() {
+    state.applyAssignments(
+        List.of(assignment("c.worker.worker", "crash:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                status("c.worker.worker").map(s -> s.state() == RunState.CRASH_LOOP).orElse(false));
+    InstanceStatus s = status("c.worker.worker").orElseThrow();
+    assertThat(s.restarts()).isEqualTo(3);
+    assertThat(s.error()).contains("exited with code 3").contains("not restarted again");
+    int starts = runtime.startsByName("c.worker.worker.v1-i1-d0");
+    assertThat(starts).isEqualTo(4);
+  }
+
+  @Test
+  void aOneshotThatSucceededIsNotRunAgain() {
+    state.applyAssignments(
+        List.of(
+            assignment("j.oneshot.migrate", "job:1", RestartPolicy.ON_FAILURE, TargetState.RUN, 0)),
+        List.of());
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status("j.oneshot.migrate").map(InstanceStatus::completed).orElse(false));
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> runtime.startsByName("j.oneshot.migrate.v1-i1-d0") == 1);
+  }
+
+  @Test
+  void containersOfOtherNodesAreLeftAlone() {
+    String foreign =
+        runtime.create(
+            new ContainerRequest(
+                "x.web.web.v1-i1-d0",
+                "app:1",
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                Map.of(ContainerLabels.NODE, "node2", ContainerLabels.POD_GROUP, "x.web.web"),
+                "",
+                "",
+                32L << 20,
+                0,
+                0,
+                Optional.empty(),
+                List.of(),
+                Optional.empty(),
+                true));
+    runtime.start(foreign);
+    agent.wake();
+
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> runtime.inspect(foreign).isPresent());
+  }
+}

@@ -1,0 +1,327 @@
+package dev.lain.router;
+
+import dev.lain.model.router.RouterStatus;
+import dev.lain.records.config.ClusterConfig;
+import dev.lain.records.config.ClusterConfigStore;
+import dev.lain.records.deployd.DeploydCache;
+import dev.lain.records.deployd.DeploydJson;
+import dev.lain.records.deployd.DeploydKeys;
+import dev.lain.records.deployd.DeploydSnapshot;
+import dev.lain.router.render.RouteTable;
+import dev.lain.store.Lease;
+import dev.lain.store.LeaseKeeper;
+import dev.lain.store.Store;
+import dev.lain.store.StoreException;
+import dev.lain.tls.CertificateCheck;
+import dev.lain.tls.CertificateStore;
+import dev.lain.tls.CertificateSummary;
+import dev.lain.tls.StoredCertificate;
+import dev.lain.tls.TlsException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A webrouter: follows the store, and whenever what it should serve changes, has its nginx serve it
+ * (see {@link NginxDriver}); then reports the store revision it serves, under a lease, so the
+ * engine knows when an instance has left every router. Any number of routers converge to the same
+ * configuration from the store alone.
+ *
+ * <pre>
+ * store change ──► wake ──► wait {@code debounce} (a burst becomes one reload)
+ *   ──► routes from records (pure) ──► same as served? report only : nginx -t, swap, reload ──► report
+ * </pre>
+ */
+public final class Router implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  /**
+   * How a router runs.
+   *
+   * @param name unique among routers: its report's key
+   * @param debounce how long to wait after a change for more changes before reloading
+   * @param resync how often to look again when nothing changed
+   */
+  public record Config(String name, Duration debounce, Duration resync, Duration leaseTtl) {
+    public Config {
+      Objects.requireNonNull(name, "name");
+      if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]*")) {
+        throw new IllegalArgumentException("bad router name: " + name);
+      }
+    }
+
+    public static Config defaults(String name) {
+      return new Config(
+          name, Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+  }
+
+  private final Store store;
+  private final Config config;
+  private final NginxDriver nginx;
+  private final InstantSource clock;
+  private final ClusterConfigStore clusterConfig;
+  private final CertificateStore certificates;
+  private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+  private final AtomicBoolean leaseLost = new AtomicBoolean(true);
+
+  /** When the oldest change not yet applied was seen (System.nanoTime), or 0. */
+  private final AtomicLong changedAt = new AtomicLong();
+
+  private final Thread loop;
+  private DeploydCache cache;
+  private LeaseKeeper keeper;
+  private Lease lease;
+  private Served served;
+  private RouterStatus written;
+  private volatile RouterStatus status;
+
+  /** Stored certificates already checked, with why each is broken (checking parses keys). */
+  private final Map<StoredCertificate, List<String>> checked = new HashMap<>();
+
+  private volatile boolean closed;
+
+  /** What nginx serves: the routes (without revision) and the certificates they may use. */
+  private record Served(RouteTable table, Map<String, NginxDriver.Pem> certificates) {}
+
+  private Router(Store store, Config config, NginxDriver nginx, InstantSource clock) {
+    this.store = store;
+    this.config = config;
+    this.nginx = nginx;
+    this.clock = clock;
+    this.clusterConfig = new ClusterConfigStore(store);
+    this.certificates = new CertificateStore(store, clock);
+    this.status = RouterStatus.initial(config.name());
+    this.loop = Thread.ofPlatform().name("router " + config.name()).unstarted(this::run);
+  }
+
+  public static Router start(Store store, Config config, NginxDriver nginx, InstantSource clock) {
+    Router router = new Router(store, config, nginx, clock);
+    router.loop.start();
+    return router;
+  }
+
+  /** The last report. */
+  public RouterStatus status() {
+    return status;
+  }
+
+  public void wake() {
+    wake.offer(Boolean.TRUE);
+  }
+
+  private void changed() {
+    changedAt.compareAndSet(0, System.nanoTime());
+    wake();
+  }
+
+  /** Stops following the store and stops nginx gracefully. */
+  @Override
+  public void close() {
+    closed = true;
+    wake();
+    try {
+      loop.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (cache != null) {
+      cache.close();
+    }
+    if (keeper != null) {
+      keeper.close();
+    }
+    if (lease != null) {
+      try {
+        store.revokeLease(lease.id());
+      } catch (StoreException e) {
+        log.warn("router {}: cannot withdraw its report: {}", config.name(), e.getMessage());
+      }
+    }
+    nginx.close();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        if (cache == null) {
+          // Routers' own reports do not change what a router serves.
+          cache =
+              DeploydCache.start(store, this::changed, key -> !key.startsWith(DeploydKeys.ROUTERS));
+        }
+        apply();
+      } catch (StoreException e) {
+        log.warn("router {}: cannot read the store, retrying: {}", config.name(), e.getMessage());
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("router {}: update failed, retrying", config.name(), e);
+      }
+      try {
+        wake.poll(config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        // A burst of changes becomes one reload.
+        Thread.sleep(config.debounce());
+        wake.clear();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void apply() throws InterruptedException {
+    long seen = changedAt.getAndSet(0);
+    DeploydSnapshot snapshot = cache.snapshot();
+    ClusterConfig cluster = clusterConfig.load();
+    List<String> problems = new ArrayList<>();
+    Map<String, NginxDriver.Pem> pems = usableCertificates(problems);
+    List<SystemRoutes.SystemRoute> system = SystemRoutes.list(store, problems);
+    RouteTableBuilder.Result result =
+        RouteTableBuilder.build(snapshot, cluster, pems.keySet(), system, clock.instant());
+    problems.addAll(result.problems());
+    RouteTable table = result.table();
+    Served wanted = new Served(withoutRevision(table), pems);
+    RouterStatus last = status;
+    String refusal = "";
+    long reloads = last.reloads();
+    long rejected = last.rejected();
+    long effectiveMillis = last.effectiveMillis();
+    Instant appliedAt = last.appliedAt();
+    if (!wanted.equals(served) || !nginx.running()) {
+      switch (nginx.apply(table, pems)) {
+        case NginxDriver.Outcome.Applied applied -> {
+          served = wanted;
+          reloads++;
+          appliedAt = clock.instant();
+          long from = seen == 0 ? System.nanoTime() - applied.took().toNanos() : seen;
+          effectiveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+          applied.warnings().forEach(w -> log.warn("router {}: {}", config.name(), w));
+          log.info(
+              "router {}: serving revision {} ({} routes, generation {}) {} ms after the change"
+                  + " (render {} ms, nginx -t {} ms, reload {} ms)",
+              config.name(),
+              table.revision(),
+              table.routes().size(),
+              applied.generation(),
+              effectiveMillis,
+              applied.written().toMillis(),
+              applied.checked().toMillis(),
+              applied.took().minus(applied.written()).minus(applied.checked()).toMillis());
+        }
+        case NginxDriver.Outcome.Rejected refused -> {
+          refusal = refused.reason();
+          rejected++;
+          log.error("router {}: kept the previous configuration: {}", config.name(), refusal);
+        }
+      }
+    }
+    // A refused change is not applied: the reported revision stays where nginx really is. A
+    // resync that found nothing new keeps it too, or each report would count as news next time.
+    boolean news = seen != 0 || reloads != last.reloads() || last.appliedRevision() == 0;
+    long revision = refusal.isEmpty() && news ? table.revision() : last.appliedRevision();
+    List<String> leftOut = List.copyOf(problems);
+    if (!refusal.isEmpty()) {
+      problems.addFirst(refusal);
+    }
+    String error = String.join("; ", problems);
+    if (!error.equals(last.error())) {
+      leftOut.forEach(p -> log.warn("router {}: {}", config.name(), p));
+    }
+    report(
+        new RouterStatus(
+            config.name(),
+            revision,
+            appliedAt,
+            served == null ? 0 : served.table().routes().size(),
+            error,
+            reloads,
+            rejected,
+            effectiveMillis));
+  }
+
+  /**
+   * The stored certificates nginx can load, as name → PEM pair; the others are named in {@code
+   * problems}. A certificate passed {@code lainctl ssl add}'s check when it was added, so one that
+   * fails that check as of its {@code addedAt} is broken (nginx would refuse the whole
+   * configuration); expiry since then is not a reason to stop serving it.
+   */
+  private Map<String, NginxDriver.Pem> usableCertificates(List<String> problems) {
+    CertificateStore.CertificateList list = certificates.list();
+    list.unreadable()
+        .forEach(u -> problems.add("certificate " + u.name() + " is unreadable: " + u.problem()));
+    Map<String, NginxDriver.Pem> usable = new TreeMap<>();
+    Set<StoredCertificate> current = new HashSet<>();
+    for (CertificateSummary summary : list.certificates()) {
+      Optional<StoredCertificate> stored;
+      try {
+        stored = certificates.get(summary.name());
+      } catch (TlsException e) {
+        problems.add(e.getMessage());
+        continue;
+      }
+      if (stored.isEmpty()) {
+        continue;
+      }
+      StoredCertificate c = stored.get();
+      current.add(c);
+      List<String> broken = checked.computeIfAbsent(c, Router::brokenBecause);
+      if (broken.isEmpty()) {
+        usable.put(c.name(), new NginxDriver.Pem(c.certificate(), c.key()));
+      } else {
+        problems.add("certificate " + c.name() + " is left out: " + String.join("; ", broken));
+      }
+    }
+    checked.keySet().retainAll(current);
+    return usable;
+  }
+
+  private static List<String> brokenBecause(StoredCertificate c) {
+    return switch (CertificateCheck.check(c.certificate(), c.key(), c.addedAt())) {
+      case CertificateCheck.Passed passed -> List.of();
+      case CertificateCheck.Failed failed -> failed.problems();
+    };
+  }
+
+  private static RouteTable withoutRevision(RouteTable table) {
+    return new RouteTable(
+        0, table.domains(), table.routes(), table.sslPatterns(), table.certificates());
+  }
+
+  private void report(RouterStatus next) {
+    if (leaseLost.getAndSet(false) || lease == null) {
+      lease = store.grantLease(config.leaseTtl());
+      Lease granted = lease;
+      if (keeper != null) {
+        keeper.close();
+      }
+      keeper =
+          LeaseKeeper.start(
+              store,
+              granted,
+              () -> {
+                leaseLost.set(true);
+                wake();
+              });
+      written = null;
+    }
+    if (!next.equals(written)) {
+      store.put(DeploydKeys.router(config.name()), DeploydJson.write(next), lease.id());
+      written = next;
+    }
+    status = next;
+  }
+}

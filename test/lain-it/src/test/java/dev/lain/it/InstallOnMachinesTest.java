@@ -1,0 +1,508 @@
+package dev.lain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lain.nodeinstall.ClusterKey;
+import dev.lain.store.KeyValue;
+import dev.lain.store.Store;
+import dev.lain.store.Stores;
+import dev.lain.testkit.LoopDevice;
+import dev.lain.testkit.Machine;
+import dev.lain.testkit.MachineSandbox;
+import dev.lain.testkit.RequiredServices;
+import dev.lain.testkit.SystemdMachine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real {@code ./bootstrap} and {@code lainctl node add/remove} of this repository, run as the
+ * README and docs/production-install.md say, on {@link MachineSandbox}es: this machine's packages
+ * and kernel, each with its own empty /etc/lain, /var/lib/lain, /var/lib/docker..., its own network
+ * (loopback, and 192.168.77.21/.22 on a veth between two of them) and its own processes.
+ *
+ * <p>The bootstrap tests install a cluster, deploy the example app, run {@code ./bootstrap} again
+ * and compare the store (every key's mod revision), the containers (id, start time, restarts) and
+ * the daemons' pids before and after; then cut the power and check that {@code ./bootstrap} brings
+ * the cluster back with nothing the operator or developers stored lost. The two-machine test adds a
+ * second machine over SSH (Debian's sshd) with its own Docker disk, runs an instance there behind
+ * the first one's webrouter, and removes it again. Loop devices stand in for the Docker disks.
+ */
+class InstallOnMachinesTest {
+  private static final Path REPO = Path.of("").toAbsolutePath().getParent().getParent();
+  private static final Duration INSTALL = Duration.ofMinutes(5);
+  private static final Duration SHORT = Duration.ofSeconds(60);
+  private static final String DEPLOY_HELLO =
+      "cd examples/hello && ../../bin/lain reposit local && ../../bin/lain build --push local"
+          + " && ../../bin/lain deploy local";
+  private static final String CURL_HELLO =
+      "curl -sS --max-time 5 -H 'Host: hello.lain.local' http://127.0.0.1/";
+
+  /**
+   * What the operator and developers stored: a power cut must not change these keys (the rest is
+   * the running cluster's own state: node registrations, heartbeats, leader, instance status,
+   * router reports).
+   */
+  private static final List<String> STORED_BY_PEOPLE =
+      List.of(
+          "/lain/config/", "/lain/console/", "/lain/webrouter/certs/", "/lain/deployd/pod_groups/");
+
+  /**
+   * What bootstrap installs in cluster mode (Plan.packages), and what the tests themselves run
+   * (sshd plays the second machine's SSH server).
+   */
+  private static final List<String> BOOTSTRAP_PACKAGES =
+      List.of(
+          "docker.io",
+          "nginx",
+          "docker-registry",
+          "busybox-static",
+          "git",
+          "curl",
+          "ca-certificates",
+          "etcd-server",
+          "etcd-client",
+          "lvm2",
+          "xfsprogs",
+          "iproute2",
+          "util-linux",
+          "openssh-server",
+          "systemd-container");
+
+  @BeforeAll
+  static void theToolsAreBuilt() {
+    RequiredServices.requireRoot("running ./bootstrap");
+    // The sandbox has no way out to a Debian mirror, and its dpkg database is an overlay: every
+    // package bootstrap would install must be there already.
+    List<String> missing = BOOTSTRAP_PACKAGES.stream().filter(p -> !installed(p)).toList();
+    if (!missing.isEmpty()) {
+      RequiredServices.unmet(
+          "./bootstrap in a sandbox needs these packages installed: apt-get install "
+              + String.join(" ", missing));
+    }
+    Path jar = REPO.resolve("tools/lain-dist/target/lain.jar");
+    assertThat(jar)
+        .as("the tools ./bootstrap runs (build the whole project: ./mvnw verify)")
+        .exists();
+    try (Stream<Path> sources = Files.walk(REPO)) {
+      long built = Files.getLastModifiedTime(jar).toMillis();
+      List<Path> newer =
+          sources
+              .filter(p -> p.toString().contains("/src/main/") && Files.isRegularFile(p))
+              .filter(p -> modified(p) > built)
+              .limit(3)
+              .toList();
+      assertThat(newer)
+          .as(jar + " is older than these sources: build the whole project (./mvnw verify) first")
+          .isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aSingleNodeBootstrappedTwiceKeepsEverythingAndComesBackAfterAPowerCut() {
+    Path dir = REPO.resolve("test/lain-it/target/machine-sandbox/single-node");
+    try (MachineSandbox machine = MachineSandbox.start(dir, Optional.empty())) {
+      String first = ok(machine, "./bootstrap", INSTALL);
+      assertThat(first).contains("LAIN single-node cluster is up").contains("bootstrap finished");
+      assertThat(read(machine, "/etc/lain/store")).contains("embedded:/var/lib/lain/store.db");
+      Store store = embeddedStore(machine);
+      try {
+        checkTwiceAndPowerCut(machine, "./bootstrap", () -> keys(store));
+      } finally {
+        store.close();
+      }
+    }
+  }
+
+  @Test
+  void
+      aClusterFirstNodeOnEtcdWithADockerDiskBootstrappedTwiceKeepsEverythingAndRefusesASecondNode() {
+    Path dir = REPO.resolve("test/lain-it/target/machine-sandbox/cluster");
+    // The dedicated Docker disk of the seed: a 12 GiB loop device stands in for /dev/vdb.
+    try (LoopDevice disk =
+            LoopDevice.attach(REPO.resolve("test/lain-it/target/docker-disk.img"), 12L << 30);
+        MachineSandbox machine = MachineSandbox.start(dir, Optional.of("192.168.77.21/24"))) {
+      String bootstrap =
+          "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24"
+              + " -n node1 --docker-device "
+              + disk.path();
+      String first = ok(machine, bootstrap, INSTALL);
+      assertThat(first)
+          .contains("docker-storage: give " + disk.path() + " to Docker")
+          .contains("lain-etcd: started")
+          .contains("LAIN cluster is up: node1 is its first node.");
+      String info = ok(machine, "docker info 2>&1", SHORT);
+      assertThat(info)
+          .contains("Storage Driver: overlay2")
+          .contains("Backing Filesystem: xfs")
+          .contains("Supports d_type: true")
+          .doesNotContain("loop");
+      assertThat(ok(machine, "findmnt -n -o SOURCE,FSTYPE /var/lib/docker", SHORT))
+          .contains(disk.path())
+          .contains("xfs");
+      assertThat(read(machine, "/etc/lain/store")).contains("etcd://192.168.77.21:2379");
+      Map<String, Long> stored = checkTwiceAndPowerCut(machine, bootstrap, () -> etcdKeys(machine));
+
+      // lainctl finds the cluster's etcd through /etc/lain/store.
+      assertThat(ok(machine, "bin/lainctl node list", SHORT)).contains("node1");
+      assertThat(ok(machine, "bin/lainctl config get domain", SHORT)).isEqualTo("lain.local\n");
+      // The webrouter serves the certificate 'web' signed by the CA bootstrap created.
+      assertThat(
+              ok(
+                  machine,
+                  "curl -sS --max-time 5 --cacert /etc/lain/ssl/ca.crt"
+                      + " --resolve hello.lain.local:443:127.0.0.1 https://hello.lain.local/",
+                  SHORT))
+          .isEqualTo("hello from LAIN\n");
+
+      // Another node registered: bootstrap would be a second first node, so it refuses.
+      ok(
+          machine,
+          "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:2379 put"
+              + " /lain/nodes/nodes/node2:192.168.77.22:22 '{}' >/dev/null",
+          SHORT);
+      Map<String, Long> withSecondNode = settled(() -> etcdKeys(machine));
+      Machine.Result refused = machine.sh(bootstrap, REPO, INSTALL);
+      assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+      assertThat(refused.output())
+          .containsPattern("first-node +FAILED +the store already holds 2 nodes")
+          .contains("node2:192.168.77.22:22")
+          .contains("nothing was changed");
+      assertThat(etcdKeys(machine)).isEqualTo(withSecondNode);
+      assertThat(withSecondNode).containsAllEntriesOf(only(stored, STORED_BY_PEOPLE));
+    }
+  }
+
+  @Test
+  void aSecondMachineJoinsOverSshServesInstancesBehindTheWebrouterAndLeavesAgain() {
+    Path dir = REPO.resolve("test/lain-it/target/machine-sandbox/two-machines");
+    try (LoopDevice disk = LoopDevice.attach(dir.resolve("node2-docker-disk.img"), 12L << 30);
+        MachineSandbox first = MachineSandbox.start(dir.resolve("node1"), Optional.empty());
+        MachineSandbox second = MachineSandbox.start(dir.resolve("node2"), Optional.empty())) {
+      MachineSandbox.connect(first, "192.168.77.21/24", second, "192.168.77.22/24");
+      ok(
+          first,
+          "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1",
+          INSTALL);
+      // The second machine: Debian with Docker and sshd; root logs in with the cluster's key.
+      ClusterKey key = ClusterKey.loadOrCreate(first.hostPath("/etc/lain").resolve("ssh/id_ecdsa"));
+      ok(
+          second,
+          "mkdir -p -m 700 /root/.ssh /run/sshd && echo '"
+              + key.authorizedKeysLine()
+              + "' >> /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys"
+              + " && /usr/sbin/sshd -o ListenAddress=192.168.77.22",
+          SHORT);
+
+      String added =
+          ok(
+              first,
+              "bin/lainctl node add --docker-device " + disk.path() + " node2:192.168.77.22",
+              INSTALL);
+      assertThat(added)
+          .contains("set up Docker on " + disk.path() + ": done")
+          .contains("joined as node2:192.168.77.22:22");
+      assertThat(ok(second, "cat /etc/docker/daemon.json", SHORT)).contains("192.168.77.0/24");
+      assertThat(ok(second, "docker info 2>&1", SHORT))
+          .contains("Storage Driver: overlay2")
+          .contains("Backing Filesystem: xfs");
+      assertThat(ok(second, "findmnt -n -o SOURCE /var/lib/docker", SHORT)).contains(disk.path());
+      String nodes = ok(first, "bin/lainctl node list", SHORT);
+      assertThat(nodes).contains("node1").contains("node2");
+
+      ok(first, DEPLOY_HELLO, INSTALL);
+      ok(first, "cd examples/hello && ../../bin/lain scale local web -n 2", INSTALL);
+      String ps = awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
+      String onSecond =
+          ps.lines()
+              .filter(l -> l.contains(" node2 "))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no instance on node2:\n" + ps));
+      // The instance on node2 pulled its image from the registry on node1 and serves on node2's IP.
+      String address = onSecond.trim().split("\\s+")[4];
+      assertThat(address).startsWith("192.168.77.22:");
+      assertThat(ok(first, "curl -sS --max-time 5 http://" + address + "/", SHORT))
+          .isEqualTo("hello from LAIN\n");
+      assertThat(ok(second, "docker ps --format '{{.Names}} {{.Image}}'", SHORT))
+          .contains("hello.web.web")
+          .contains("192.168.77.21:5000/hello:release-");
+      // node1's webrouter sends the app's traffic to both machines.
+      awaitOutput(first, "cat /var/lib/lain/router/live/http.conf", "server " + address);
+      for (int i = 0; i < 20; i++) {
+        assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+      }
+      assertThat(ok(first, "bin/lainctl cluster health", SHORT)).contains("node2");
+
+      String removed = ok(first, "bin/lainctl node remove node2", INSTALL);
+      assertThat(removed).contains("node2");
+      assertThat(ok(first, "bin/lainctl node list", SHORT)).doesNotContain("node2");
+      assertThat(ok(second, "docker ps -q --filter name=hello.web.web", SHORT)).isBlank();
+      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMai[n] agent' || true", SHORT))
+          .isBlank();
+      String after =
+          awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
+      assertThat(after).doesNotContain(" node2 ");
+      assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+    }
+  }
+
+  @Test
+  void theReadmesFirstCommandUnderSystemdSurvivesACrashAndAReboot() {
+    try (SystemdMachine machine =
+        SystemdMachine.boot(
+            REPO.resolve("test/lain-it/target/machine-sandbox/systemd-single-node"),
+            List.of(REPO))) {
+      String first = ok(machine, "./bootstrap && " + DEPLOY_HELLO + " && " + CURL_HELLO, INSTALL);
+      assertThat(first)
+          .contains("units written: lain-registry, lain-node, lain-router")
+          .contains("lain-node: started by systemd")
+          .endsWith("hello from LAIN\n");
+      assertThat(ok(machine, "systemctl is-enabled lain-registry lain-node lain-router", SHORT))
+          .isEqualTo("enabled\nenabled\nenabled\n");
+      // Debian's own nginx and registry would take the webrouter's and the registry's ports at
+      // boot.
+      assertThat(machine.sh("systemctl is-enabled nginx docker-registry", REPO, SHORT).output())
+          .isEqualTo("disabled\ndisabled\n");
+
+      String pid = ok(machine, "systemctl show -p MainPID --value lain-node", SHORT).strip();
+      ok(machine, "kill -9 " + pid, SHORT);
+      awaitOutput(machine, "systemctl show -p NRestarts --value lain-node", "1");
+      awaitOutput(machine, CURL_HELLO + " 2>&1", "hello from LAIN");
+
+      machine.reboot();
+      awaitOutput(machine, CURL_HELLO + " 2>&1", "hello from LAIN");
+      assertThat(ok(machine, "./bootstrap", INSTALL))
+          .contains("bootstrap finished: 0 step(s) done");
+    }
+  }
+
+  @Test
+  void aClusterFirstNodeUnderSystemdComesBackAfterAReboot() {
+    String nodeIp =
+        "ip link add lain0 type veth peer name lain0p && ip addr add 192.168.77.21/24 dev lain0"
+            + " && ip link set lain0p up && ip link set lain0 up && ip route add default dev lain0";
+    String bootstrap =
+        "./bootstrap --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
+    try (SystemdMachine machine =
+        SystemdMachine.boot(
+            REPO.resolve("test/lain-it/target/machine-sandbox/systemd-cluster"), List.of(REPO))) {
+      ok(machine, nodeIp, SHORT);
+      String first = ok(machine, bootstrap, INSTALL);
+      assertThat(first)
+          .contains("docker: restart dockerd to apply its new configuration")
+          .contains("units written: lain-etcd, lain-registry, lain-master, lain-agent, lain-router")
+          .contains("lain-etcd: started by systemd")
+          .contains("LAIN cluster is up: node1 is its first node.");
+      ok(machine, DEPLOY_HELLO, INSTALL);
+      assertThat(ok(machine, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+
+      // The node IP is not configured at boot here (it is on a server): the units retry until it
+      // is.
+      machine.reboot();
+      ok(machine, nodeIp, SHORT);
+      awaitOutput(machine, CURL_HELLO + " 2>&1", "hello from LAIN");
+      assertThat(
+              ok(
+                  machine,
+                  "systemctl is-active lain-etcd lain-registry lain-master lain-agent lain-router",
+                  SHORT))
+          .isEqualTo("active\nactive\nactive\nactive\nactive\n");
+      assertThat(ok(machine, "bin/lainctl cluster health", SHORT)).doesNotContain("FAIL");
+      assertThat(ok(machine, bootstrap, INSTALL)).contains("bootstrap finished: 0 step(s) done");
+    }
+  }
+
+  /** Runs {@code script} until its output contains {@code wanted} (2 minutes at most). */
+  private static String awaitOutput(Machine machine, String script, String wanted) {
+    String output = "";
+    for (int i = 0; i < 120; i++) {
+      output = machine.sh(script, REPO, SHORT).output();
+      if (output.contains(wanted)) {
+        return output;
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(script + " never printed '" + wanted + "'; last:\n" + output);
+  }
+
+  /**
+   * Deploys the example app, runs {@code bootstrap} again and checks nothing changed, cuts the
+   * power, runs it once more and checks the app is served with what people stored kept.
+   *
+   * @return the store's keys after the power cut
+   */
+  private static Map<String, Long> checkTwiceAndPowerCut(
+      MachineSandbox machine, String bootstrap, KeySource keys) {
+    ok(machine, DEPLOY_HELLO, INSTALL);
+    assertThat(ok(machine, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+    Snapshot before = Snapshot.of(machine, keys);
+    assertThat(before.containers()).anyMatch(c -> c.contains("/hello.web.web.v1-i1-"));
+
+    String second = ok(machine, bootstrap, INSTALL);
+    assertThat(second).contains("bootstrap finished: 0 step(s) done");
+    Snapshot after = Snapshot.of(machine, keys);
+    assertThat(after.keys()).isEqualTo(before.keys());
+    assertThat(after.containers()).isEqualTo(before.containers());
+    assertThat(after.pids()).isEqualTo(before.pids());
+    assertThat(ok(machine, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+
+    machine.powerCycle();
+    assertThat(machine.sh(CURL_HELLO, REPO, SHORT).succeeded()).isFalse();
+    String restart = ok(machine, bootstrap, INSTALL);
+    assertThat(restart).contains("bootstrap finished");
+    String served = "";
+    for (int i = 0; i < 120 && !served.equals("hello from LAIN\n"); i++) {
+      served = machine.sh(CURL_HELLO + " 2>/dev/null; sleep 0.5", REPO, SHORT).output();
+    }
+    assertThat(served)
+        .as("the app is served again after the power cut")
+        .isEqualTo("hello from LAIN\n");
+    Map<String, Long> afterPowerCut = keys.get();
+    assertThat(only(afterPowerCut, STORED_BY_PEOPLE))
+        .isEqualTo(only(before.keys(), STORED_BY_PEOPLE));
+    assertThat(ok(machine, "cd examples/hello && ../../bin/lain ps local", SHORT))
+        .contains("hello");
+    return afterPowerCut;
+  }
+
+  /**
+   * The keys once the cluster has settled (two readings 3 s apart agree): after a power cut the
+   * engine, agents and routers rewrite their state for a while.
+   */
+  private static Map<String, Long> settled(KeySource keys) {
+    Map<String, Long> last = keys.get();
+    for (int i = 0; i < 40; i++) {
+      try {
+        Thread.sleep(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      Map<String, Long> now = keys.get();
+      if (now.equals(last)) {
+        return now;
+      }
+      last = now;
+    }
+    throw new AssertionError("the store did not settle within 2 minutes: " + last);
+  }
+
+  /** The store's keys and mod revisions, the containers and the daemons' pids. */
+  private record Snapshot(Map<String, Long> keys, List<String> containers, List<String> pids) {
+    static Snapshot of(MachineSandbox machine, KeySource keys) {
+      List<String> containers =
+          ok(
+                  machine,
+                  "docker ps -aq --no-trunc | xargs -r docker inspect -f"
+                      + " '{{.Id}} {{.Name}} {{.State.Status}} {{.State.StartedAt}}"
+                      + " restarts={{.RestartCount}}' | sort",
+                  SHORT)
+              .lines()
+              .toList();
+      List<String> pids = ok(machine, "cd /run/lain && grep -H . *.pid", SHORT).lines().toList();
+      return new Snapshot(keys.get(), containers, pids);
+    }
+  }
+
+  @FunctionalInterface
+  private interface KeySource {
+    Map<String, Long> get();
+  }
+
+  private static Store embeddedStore(MachineSandbox machine) {
+    return Stores.open("embedded:" + machine.hostPath("/var/lib/lain").resolve("store.db"));
+  }
+
+  private static Map<String, Long> keys(Store store) {
+    Map<String, Long> keys = new TreeMap<>();
+    for (KeyValue kv : store.list("/").entries()) {
+      keys.put(kv.key(), kv.modRevision());
+    }
+    return keys;
+  }
+
+  private static Map<String, Long> etcdKeys(MachineSandbox machine) {
+    String json =
+        ok(
+            machine,
+            "ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:2379 get --prefix / -w json",
+            SHORT);
+    try {
+      JsonNode kvs = new ObjectMapper().readTree(json).path("kvs");
+      Map<String, Long> keys = new TreeMap<>();
+      for (JsonNode kv : kvs) {
+        String key =
+            new String(Base64.getDecoder().decode(kv.path("key").asText()), StandardCharsets.UTF_8);
+        keys.put(key, kv.path("mod_revision").asLong());
+      }
+      return keys;
+    } catch (IOException e) {
+      throw new UncheckedIOException("etcdctl printed no JSON: " + json, e);
+    }
+  }
+
+  private static Map<String, Long> only(Map<String, Long> keys, List<String> prefixes) {
+    Map<String, Long> kept = new TreeMap<>();
+    keys.forEach(
+        (key, revision) -> {
+          if (prefixes.stream().anyMatch(key::startsWith)) {
+            kept.put(key, revision);
+          }
+        });
+    return kept;
+  }
+
+  private static String ok(Machine machine, String script, Duration timeout) {
+    Machine.Result result = machine.sh(script, REPO, timeout);
+    assertThat(result.exitCode()).as("%s printed:%n%s", script, result.output()).isZero();
+    return result.output();
+  }
+
+  private static String read(Machine machine, String file) {
+    return ok(machine, "cat " + file, SHORT);
+  }
+
+  private static boolean installed(String debianPackage) {
+    try {
+      Process query =
+          new ProcessBuilder("dpkg-query", "-W", "-f=${Status}", debianPackage)
+              .redirectErrorStream(true)
+              .start();
+      String status = new String(query.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return query.waitFor() == 0 && status.contains("install ok installed");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static long modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

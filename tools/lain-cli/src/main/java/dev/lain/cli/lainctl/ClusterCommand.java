@@ -1,0 +1,166 @@
+package dev.lain.cli.lainctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.cli.ExitCode;
+import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.router.RouterStatus;
+import dev.lain.nodeinstall.ClusterNodes;
+import dev.lain.records.deployd.DeploydJson;
+import dev.lain.records.deployd.DeploydKeys;
+import dev.lain.records.deployd.DeploydState;
+import dev.lain.store.KeyValue;
+import dev.lain.store.LeaderElection;
+import dev.lain.store.Store;
+import dev.lain.store.StoreException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lainctl cluster health}: the store, the master, every node, the webrouters, the registry.
+ */
+@Command(
+    name = "cluster",
+    description = "The cluster as a whole.",
+    subcommands = {ClusterCommand.Health.class})
+final class ClusterCommand implements Callable<Integer> {
+  @ParentCommand LainctlCommand lainctl;
+  @Spec CommandSpec spec;
+
+  /** Where laind master publishes the registry for the webrouters (lain-router's SystemRoutes). */
+  static final String REGISTRY_ROUTE = "/lain/webrouter/system/registry";
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(lainctl.context.err());
+    return ExitCode.USAGE;
+  }
+
+  @Command(
+      name = "health",
+      description = {
+        "Checks the store, the deployd leader, every node's heartbeat and agent API, the",
+        "webrouters' reports and the registry (when a master published one). One line each;",
+        "exits 1 when anything is unhealthy."
+      })
+  static final class Health implements Callable<Integer> {
+    @ParentCommand ClusterCommand cluster;
+
+    @Override
+    public Integer call() {
+      LainctlCommand lainctl = cluster.lainctl;
+      PrintWriter out = lainctl.context.out();
+      boolean healthy = true;
+      try (Store store = lainctl.openStore()) {
+        long revision = store.revision();
+        out.println("ok    store: " + store.backend() + " at revision " + revision);
+        Optional<String> leader = LeaderElection.currentLeader(store, DeploydKeys.LEADER);
+        healthy &=
+            line(
+                out,
+                leader.isPresent(),
+                "deployd leader: " + leader.orElse("none (is laind master running?)"));
+        DeploydState state = new DeploydState(store);
+        Map<String, NodeInfo> nodes = new TreeMap<>(state.nodes());
+        healthy &= line(out, !nodes.isEmpty(), "nodes: " + nodes.size() + " registered");
+        for (NodeInfo n : nodes.values()) {
+          ClusterNodes.AgentProbe probe = ClusterNodes.probe(store, n, NodeCommand.PROBE_TIMEOUT);
+          boolean ok = probe.healthy();
+          healthy &=
+              line(
+                  out,
+                  ok,
+                  "node "
+                      + n.name()
+                      + ": heartbeat "
+                      + (probe.alive() ? "live" : "missing")
+                      + ", agent API "
+                      + probe
+                          .apiReachable()
+                          .map(r -> r ? "reachable" : "unreachable")
+                          .orElse("none")
+                      + " ("
+                      + probe.detail()
+                      + "), docker "
+                      + probe.docker());
+        }
+        for (RouterStatus r : state.routers()) {
+          healthy &=
+              line(
+                  out,
+                  r.error().isEmpty(),
+                  "webrouter "
+                      + r.name()
+                      + ": revision "
+                      + r.appliedRevision()
+                      + (r.error().isEmpty() ? "" : ", error: " + r.error()));
+        }
+        if (state.routers().isEmpty()) {
+          out.println("-     webrouters: none reports (laind router)");
+        }
+        Optional<KeyValue> registry = store.get(REGISTRY_ROUTE);
+        if (registry.isPresent()) {
+          healthy &= registry(out, registry.get().value());
+        } else {
+          out.println("-     registry: none published");
+        }
+      } catch (StoreException e) {
+        out.println("FAIL  store: " + e.getMessage());
+        return ExitCode.FAILED;
+      }
+      return healthy ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private static boolean line(PrintWriter out, boolean ok, String text) {
+      out.println((ok ? "ok    " : "FAIL  ") + text);
+      return ok;
+    }
+
+    /**
+     * The registry answers {@code /v2/} (200, or 401 when it wants a token) at its first backend.
+     */
+    private static boolean registry(PrintWriter out, String route) {
+      String backend;
+      try {
+        JsonNode json = DeploydJson.mapper().readTree(route);
+        backend = json.path("backends").path(0).asText("");
+      } catch (IOException e) {
+        return line(out, false, "registry: unreadable route: " + e.getMessage());
+      }
+      if (backend.isEmpty()) {
+        return line(out, false, "registry: published without a backend");
+      }
+      try {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        int status =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + backend + "/v2/"))
+                        .timeout(Duration.ofSeconds(3))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        return line(
+            out,
+            status == 200 || status == 401,
+            "registry " + backend + ": /v2/ answered " + status);
+      } catch (IOException | IllegalArgumentException e) {
+        return line(out, false, "registry " + backend + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return line(out, false, "registry " + backend + ": interrupted");
+      }
+    }
+  }
+}
