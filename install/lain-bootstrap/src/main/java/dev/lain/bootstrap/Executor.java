@@ -127,7 +127,9 @@ public final class Executor {
     return new Executor(runner, root, stores, out, err, pause, value, uuids, retry);
   }
 
-  /** The file system UUID drawn for a new Docker disk (lain-docker-disk writes it to fstab first). */
+  /**
+   * The file system UUID drawn for a new Docker disk (lain-docker-disk writes it to fstab first).
+   */
   public Executor withUuids(Supplier<UUID> value) {
     return new Executor(runner, root, stores, out, err, pause, clock, value, retry);
   }
@@ -290,8 +292,8 @@ public final class Executor {
    * Docker holds no container and no image, it is stopped and its data root renamed to {@code <data
    * root>.pre-lain-<time>} (never deleted), so the disk can be mounted there; the {@code docker}
    * step starts it again. A data root with containers or images is refused with what it holds.
-   * Anything else (a mount point, a directory that is not Docker's) is left to lain-docker-disk, which
-   * refuses a non-empty data root.
+   * Anything else (a mount point, a directory that is not Docker's) is left to lain-docker-disk,
+   * which refuses a non-empty data root.
    */
   private void moveAsidePristineDataRoot(String dataRoot) {
     Path directory = at(dataRoot);

@@ -255,7 +255,8 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       String content = render(merged);
       boolean same = existing.isPresent() && merged.equals(current);
       if (options.dockerDevice().isPresent()) {
-        // On the prepared disk lain-docker-disk's merge decides (overlay2, data-root, no dm.* options),
+        // On the prepared disk lain-docker-disk's merge decides (overlay2, data-root, no dm.*
+        // options),
         // so that the executor writes exactly what this plan shows and a re-run finds it in place.
         content = deviceDaemonJson(options, node, existing.orElse(""));
         same = existing.isPresent() && existing.get().equals(content);

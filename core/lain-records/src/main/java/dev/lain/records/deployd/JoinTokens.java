@@ -17,8 +17,8 @@ import java.util.Optional;
  * One-time tokens that let one named node join: {@code /lain/cluster/join_tokens/<id>} holds the
  * node's name and the SHA-256 of the secret, under a lease, so an unused token disappears by
  * itself. The node's agent redeems it once, before it first registers ({@code laind agent
- * --join-token-file}); the store never holds the secret. {@code lainctl node add} (lain-node-install)
- * creates, watches and withdraws them.
+ * --join-token-file}); the store never holds the secret. {@code lainctl node add}
+ * (lain-node-install) creates, watches and withdraws them.
  */
 public final class JoinTokens {
   public static final String PREFIX = "/lain/cluster/join_tokens/";
