@@ -20,7 +20,8 @@ build_tools() {
   . "$root/scripts/lib/java.sh"
   lain_select_java || die "install a JDK >= 21 (e.g. Temurin) or set LAIN_JAVA_HOME"
   local jar="$root/tools/lain-dist/target/lain.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
+  # -xdev and the pruned build directories keep find out of what tests mount below the checkout.
+  if [ -f "$jar" ] && [ -z "$(find "$root" -xdev \( -name target -o -name .git \) -prune -o -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
     step "tools: up to date ($jar)"
     return
   fi

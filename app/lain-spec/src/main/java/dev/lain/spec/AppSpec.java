@@ -1,6 +1,9 @@
 package dev.lain.spec;
 
+import dev.lain.model.AppNames;
 import dev.lain.model.ClusterDomains;
+import dev.lain.model.web.Mountpoint;
+import dev.lain.model.web.Mountpoints;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +49,7 @@ public record AppSpec(
     useResources = Copies.orderedMap(useResources);
     Objects.requireNonNull(notifications, "notifications");
     procs = List.copyOf(procs);
-    Names.appnameProblem(appname)
+    AppNames.appnameProblem(appname)
         .ifPresent(
             p -> {
               throw new IllegalArgumentException("appname '" + appname + "' " + p);

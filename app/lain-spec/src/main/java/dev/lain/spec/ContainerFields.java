@@ -1,6 +1,7 @@
 package dev.lain.spec;
 
 import dev.lain.model.DnsNames;
+import dev.lain.model.deploy.MemorySize;
 import dev.lain.spec.YNode.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,6 @@ final class ContainerFields {
   private static final List<String> HEALTHCHECK_OPTION_KEYS =
       List.of("interval", "timeout", "retries");
 
-  private static final Pattern MEMORY = Pattern.compile("^([1-9][0-9]*)([mMgG])$");
   private static final Pattern FILTER =
       Pattern.compile("^(affinity|constraint):([A-Za-z0-9_.\\-]+)(==|!=)(\\S+)$");
   private static final Pattern LABEL_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._/\\-]*$");
@@ -70,32 +70,14 @@ final class ContainerFields {
     return Command.INHERIT;
   }
 
-  Optional<Memory> memory(YNode node, FieldPath path) {
+  Optional<MemorySize> memory(YNode node, FieldPath path) {
     Optional<String> text = Read.text(node, path, d, "a size like 256m or 1g");
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    Matcher m = MEMORY.matcher(text.get());
-    if (!m.matches()) {
-      d.violation(
-          path, node, Describe.quote(text.get()) + " must match <n>[mMgG], e.g. 256m or 1g");
-      return Optional.empty();
-    }
-    Optional<Long> amount = Read.parseInteger(m.group(1));
-    int shift = m.group(2).equalsIgnoreCase("g") ? 30 : 20;
-    if (amount.isEmpty() || amount.get() > (Long.MAX_VALUE >> shift)) {
-      d.violation(path, node, Describe.quote(text.get()) + " is too large");
-      return Optional.empty();
-    }
-    long bytes = amount.get() << shift;
-    if (bytes < Memory.DOCKER_MINIMUM_BYTES) {
-      d.violation(
-          path,
-          node,
-          Describe.quote(text.get()) + " is below docker's minimum of 6m; use 6m or more");
-      return Optional.empty();
-    }
-    return Optional.of(new Memory(text.get(), bytes));
+    MemorySize.Parsed parsed = MemorySize.parse(text.get());
+    parsed.problem().ifPresent(p -> d.violation(path, node, p));
+    return parsed.size();
   }
 
   Optional<ContainerHealthcheck> containerHealthcheck(YNode node, MapReader proc, FieldPath path) {

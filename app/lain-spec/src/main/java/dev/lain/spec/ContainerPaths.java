@@ -1,5 +1,6 @@
 package dev.lain.spec;
 
+import dev.lain.model.Characters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +62,7 @@ final class ContainerPaths {
       i += Character.charCount(c);
       if (c == ':' || Character.isISOControl(c)) {
         return Checked.bad(
-            "contains " + Describe.character(c) + ", which cannot appear in a container path");
+            "contains " + Characters.describe(c) + ", which cannot appear in a container path");
       }
     }
     List<String> parts = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.lain.spec;
 
+import dev.lain.model.AppNames;
+import dev.lain.model.web.Mountpoints;
 import dev.lain.spec.YNode.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,7 +128,7 @@ final class ManifestReader {
     if (name.isEmpty()) {
       return PLACEHOLDER_APPNAME;
     }
-    Optional<String> problem = Names.appnameProblem(name.get());
+    Optional<String> problem = AppNames.appnameProblem(name.get());
     if (problem.isPresent()) {
       d.violation(
           FieldPath.ROOT.key("appname"),
@@ -480,7 +482,7 @@ final class ManifestReader {
   }
 
   private void checkAppReference(String app, YNode at, FieldPath path, String what) {
-    Names.appnameProblem(app)
+    AppNames.appnameProblem(app)
         .ifPresent(p -> d.violation(path, at, what + " name " + Describe.quote(app) + " " + p));
   }
 
@@ -493,7 +495,7 @@ final class ManifestReader {
         items,
         item,
         (name, at, itemPath) -> {
-          Optional<String> problem = Names.procNameProblem(name);
+          Optional<String> problem = AppNames.procNameProblem(name);
           if (problem.isPresent()) {
             d.violation(itemPath, at, Describe.quote(name) + " " + problem.get());
           } else {

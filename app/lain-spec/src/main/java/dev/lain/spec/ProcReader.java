@@ -1,6 +1,11 @@
 package dev.lain.spec;
 
+import dev.lain.model.AppNames;
 import dev.lain.model.DnsNames;
+import dev.lain.model.deploy.Limits;
+import dev.lain.model.deploy.MemorySize;
+import dev.lain.model.web.DeclaredMountpoint;
+import dev.lain.model.web.Mountpoints;
 import dev.lain.spec.YNode.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,7 +169,7 @@ final class ProcReader {
 
   /** Proc names are unique across all key forms ({@code web} and {@code proc.web} clash). */
   private boolean claimName(String name, ProcKey key, FieldPath path, YNode.Scalar keyNode) {
-    Optional<String> problem = Names.procNameProblem(name);
+    Optional<String> problem = AppNames.procNameProblem(name);
     if (problem.isPresent()) {
       d.violation(path, keyNode, "proc name " + Describe.quote(name) + " " + problem.get());
       return false;
@@ -299,19 +304,10 @@ final class ProcReader {
     }
     f.value("ports").ifPresent(n -> p.ports = ports.streamPorts(n, f.path("ports")));
     f.value("num_instances")
-        .flatMap(
-            n -> Read.integerIn(n, f.path("num_instances"), d, 0, Integer.MAX_VALUE, "0 or more"))
+        .flatMap(n -> Read.integerWhere(n, f.path("num_instances"), d, Limits::instancesProblem))
         .ifPresent(v -> p.numInstances = v);
     f.value("cpu")
-        .flatMap(
-            n ->
-                Read.integerIn(
-                    n,
-                    f.path("cpu"),
-                    d,
-                    0,
-                    ProcSpec.MAX_CPU,
-                    "0.." + ProcSpec.MAX_CPU + " (LAIN's CPU levels)"))
+        .flatMap(n -> Read.integerWhere(n, f.path("cpu"), d, Limits::cpuProblem))
         .ifPresent(v -> p.cpu = v);
     f.value("memory")
         .flatMap(n -> container.memory(n, f.path("memory")))
@@ -401,22 +397,22 @@ final class ProcReader {
         "host[/path] or /path strings",
         "a host[/path] or /path string",
         (raw, at, itemPath) -> {
-          switch (MountpointRules.parse(raw)) {
-            case Checked.Bad<DeclaredMountpoint> bad ->
-                d.violation(itemPath, at, Describe.quote(raw) + " " + bad.problem());
-            case Checked.Ok<DeclaredMountpoint> ok -> {
-              if (ok.value() instanceof DeclaredMountpoint.Relative && !procName.equals("web")) {
-                d.violation(
-                    itemPath,
-                    at,
-                    Describe.quote(raw)
-                        + " is relative, but only the proc named web has default mountpoints to"
-                        + " put it under; write a host, e.g. admin.example.com"
-                        + raw);
-              } else {
-                result.add(ok.value());
-              }
-            }
+          Optional<String> problem = Mountpoints.problem(raw);
+          if (problem.isPresent()) {
+            d.violation(itemPath, at, Describe.quote(raw) + " " + problem.get());
+            return;
+          }
+          DeclaredMountpoint declared = Mountpoints.parse(raw);
+          if (declared instanceof DeclaredMountpoint.Relative && !procName.equals("web")) {
+            d.violation(
+                itemPath,
+                at,
+                Describe.quote(raw)
+                    + " is relative, but only the proc named web has default mountpoints to"
+                    + " put it under; write a host, e.g. admin.example.com"
+                    + raw);
+          } else {
+            result.add(declared);
           }
         });
     return result;
@@ -426,7 +422,7 @@ final class ProcReader {
     return Read.text(node, path, d, "a URL path like /health")
         .filter(
             value -> {
-              Optional<String> problem = MountpointRules.healthcheckProblem(value);
+              Optional<String> problem = Mountpoints.healthcheckProblem(value);
               problem.ifPresent(p -> d.violation(path, node, Describe.quote(value) + " " + p));
               return problem.isEmpty();
             });
@@ -443,7 +439,7 @@ final class ProcReader {
           node.flatMap(n -> Read.text(n, f.path("service_name"), d, "a service name"))
               .filter(
                   s -> {
-                    Optional<String> problem = Names.procNameProblem(s);
+                    Optional<String> problem = AppNames.procNameProblem(s);
                     problem.ifPresent(
                         p ->
                             d.violation(
@@ -492,7 +488,7 @@ final class ProcReader {
     List<StreamPort> ports = List.of();
     int numInstances = ProcSpec.DEFAULT_INSTANCES;
     int cpu = 0;
-    Memory memory = Memory.DEFAULT;
+    MemorySize memory = MemorySize.DEFAULT;
     Map<String, String> env = Map.of();
     List<Volume> volumes = List.of(Volume.LOGS);
     Optional<CloudVolumes> cloudVolumes = Optional.empty();

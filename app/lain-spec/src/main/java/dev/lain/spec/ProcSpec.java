@@ -1,5 +1,9 @@
 package dev.lain.spec;
 
+import dev.lain.model.AppNames;
+import dev.lain.model.deploy.Limits;
+import dev.lain.model.deploy.MemorySize;
+import dev.lain.model.web.DeclaredMountpoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,7 +57,7 @@ public record ProcSpec(
     List<StreamPort> ports,
     int numInstances,
     int cpu,
-    Memory memory,
+    MemorySize memory,
     Map<String, String> env,
     List<Volume> volumes,
     Optional<CloudVolumes> cloudVolumes,
@@ -73,7 +77,6 @@ public record ProcSpec(
     Optional<PortalSettings> portal) {
 
   public static final int DEFAULT_INSTANCES = 1;
-  public static final int MAX_CPU = 8;
   public static final int MAX_SETUP_TIME = 120;
   public static final int MIN_KILL_TIMEOUT = 10;
   public static final int MAX_KILL_TIMEOUT = 60;
@@ -103,13 +106,13 @@ public record ProcSpec(
     dnsSearch = List.copyOf(dnsSearch);
     Objects.requireNonNull(portal, "portal");
 
-    Names.procNameProblem(name)
+    AppNames.procNameProblem(name)
         .ifPresent(
             p -> {
               throw new IllegalArgumentException("proc name '" + name + "' " + p);
             });
-    require(numInstances >= 0, "num_instances must not be negative");
-    require(cpu >= 0 && cpu <= MAX_CPU, "cpu must be 0.." + MAX_CPU);
+    Limits.require("num_instances", Limits.instancesProblem(numInstances));
+    Limits.require("cpu", Limits.cpuProblem(cpu));
     require(setupTimeSeconds >= 0 && setupTimeSeconds <= MAX_SETUP_TIME, "setup_time 0..120");
     require(
         killTimeoutSeconds >= MIN_KILL_TIMEOUT && killTimeoutSeconds <= MAX_KILL_TIMEOUT,
@@ -201,7 +204,7 @@ public record ProcSpec(
   }
 
   /** For {@code lain scale}. */
-  public ProcSpec withMemory(Memory limit) {
+  public ProcSpec withMemory(MemorySize limit) {
     return new ProcSpec(
         type,
         name,

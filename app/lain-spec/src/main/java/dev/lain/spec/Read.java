@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -75,6 +76,15 @@ final class Read {
       return Optional.empty();
     }
     return value.map(Long::intValue);
+  }
+
+  /** An integer that passes {@code rule} (which says why a value does not, naming no field). */
+  static Optional<Integer> integerWhere(
+      YNode node, FieldPath path, Diagnostics d, Function<Long, Optional<String>> rule) {
+    Optional<Long> value = integer(node, path, d);
+    Optional<String> problem = value.flatMap(rule);
+    problem.ifPresent(p -> d.violation(path, node, p));
+    return problem.isPresent() ? Optional.empty() : value.map(Long::intValue);
   }
 
   static Optional<Long> parseInteger(String text) {

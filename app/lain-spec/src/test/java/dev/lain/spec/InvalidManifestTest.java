@@ -2,6 +2,7 @@ package dev.lain.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.model.AppNames;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +81,7 @@ class InvalidManifestTest {
             10,
             "\"hello_world\"",
             "must match",
-            Names.APPNAME_REGEX),
+            AppNames.NAME_REGEX),
         rule(
             "appnameMustNotBeReserved",
             "appname: service\n" + BUILD,

@@ -5,6 +5,9 @@ import static dev.lain.spec.Manifests.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lain.model.ClusterDomains;
+import dev.lain.model.deploy.MemorySize;
+import dev.lain.model.web.DeclaredMountpoint;
+import dev.lain.model.web.Mountpoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +97,7 @@ class ValidManifestTest {
 
     assertThat(web.type()).isEqualTo(ProcType.WEB);
     assertThat(web.port()).contains(new Port(80, Protocol.TCP));
-    assertThat(web.memory()).isEqualTo(new Memory("32m", 32L << 20));
+    assertThat(web.memory()).isEqualTo(new MemorySize("32m", 32L << 20));
     assertThat(web.numInstances()).isEqualTo(1);
     assertThat(web.cpu()).isZero();
     assertThat(web.volumes()).containsExactly(new Volume("/lain/logs", List.of()));
@@ -119,7 +122,7 @@ class ValidManifestTest {
 
     assertThat(worker.name()).isEqualTo("worker");
     assertThat(worker.port()).isEmpty();
-    assertThat(worker.memory()).isEqualTo(Memory.DEFAULT);
+    assertThat(worker.memory()).isEqualTo(MemorySize.DEFAULT);
   }
 
   @Test
@@ -151,7 +154,7 @@ class ValidManifestTest {
 
   @Test
   void memoryKeepsTheTextAndTheBytes() {
-    assertThat(only("worker:\n  memory: 1G\n").memory()).isEqualTo(new Memory("1G", 1L << 30));
+    assertThat(only("worker:\n  memory: 1G\n").memory()).isEqualTo(new MemorySize("1G", 1L << 30));
     assertThat(only("worker:\n  memory: 6m\n").memory().bytes()).isEqualTo(6L << 20);
   }
 
@@ -593,7 +596,7 @@ class ValidManifestTest {
   void scalingChangesOneField() {
     ProcSpec web = only("web:\n  cmd: x\n");
 
-    ProcSpec scaled = web.withNumInstances(3).withCpu(4).withMemory(new Memory("1g", 1L << 30));
+    ProcSpec scaled = web.withNumInstances(3).withCpu(4).withMemory(new MemorySize("1g", 1L << 30));
     assertThat(scaled.numInstances()).isEqualTo(3);
     assertThat(scaled.cpu()).isEqualTo(4);
     assertThat(scaled.memory().text()).isEqualTo("1g");

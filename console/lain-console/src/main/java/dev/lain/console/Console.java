@@ -1,14 +1,26 @@
 package dev.lain.console;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.lain.console.Records.AppRecord;
-import dev.lain.console.Records.Maintainer;
-import dev.lain.console.Records.Repo;
-import dev.lain.deployd.DeploydService;
-import dev.lain.deployd.PodGroupView;
+import dev.lain.api.console.Accounts;
+import dev.lain.api.console.Accounts.MaintainerView;
+import dev.lain.api.console.Accounts.RepoView;
+import dev.lain.api.console.AppView;
+import dev.lain.api.console.ProcView;
+import dev.lain.api.deployd.PodGroupView;
+import dev.lain.model.console.AppRecord;
+import dev.lain.model.console.AuditRecord;
+import dev.lain.model.console.HistoryEntry;
+import dev.lain.model.console.Maintainer;
+import dev.lain.model.console.Repo;
+import dev.lain.model.console.Role;
+import dev.lain.model.console.User;
+import dev.lain.model.deploy.Operation;
 import dev.lain.records.config.ClusterConfigStore;
-import dev.lain.records.config.ConfigKey;
+import dev.lain.records.console.Apps;
+import dev.lain.records.console.AuditLog;
+import dev.lain.records.console.Names;
+import dev.lain.records.console.Repos;
+import dev.lain.records.console.Users;
+import dev.lain.records.deployd.PodGroups;
 import dev.lain.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -30,9 +41,6 @@ import java.util.stream.Collectors;
  * restarts and reads logs; anyone else gets 403 on the app, reads included.
  */
 public final class Console {
-  /** The most instances one proc may be scaled to. */
-  public static final int MAX_INSTANCES = 1000;
-
   /** The most log lines a request may start with. */
   public static final int MAX_TAIL = 10_000;
 
@@ -46,18 +54,16 @@ public final class Console {
 
   /**
    * @param store the cluster store (the console's records live under {@code /lain/console/})
-   * @param deployd deployd's operations, on the same store
    * @param images what the registry holds of each app
    * @param logs where instance logs come from
    * @param clock for every time the console records
    */
-  public Console(
-      Store store, DeploydService deployd, AppImages images, LogSource logs, InstantSource clock) {
+  public Console(Store store, AppImages images, LogSource logs, InstantSource clock) {
     this.store = store;
     this.clock = clock;
     this.users = new Users(store, clock);
     this.repos = new Repos(store, clock);
-    this.deployments = new Deployments(store, deployd, images, clock);
+    this.deployments = new Deployments(store, images, clock);
     this.audit = new AuditLog(store);
     this.logs = logs;
   }
@@ -76,11 +82,8 @@ public final class Console {
     return users.authenticate(token);
   }
 
-  /** The caller and the apps it maintains. */
-  public record Me(String name, boolean admin, List<Users.AppRole> apps) {}
-
-  public Me me(User caller) {
-    return new Me(caller.name(), caller.admin(), users.appRoles(caller.name()));
+  public Accounts.Me me(User caller) {
+    return new Accounts.Me(caller.name(), caller.admin(), users.appRoles(caller.name()));
   }
 
   // ---- users and tokens ------------------------------------------------------------------
@@ -108,7 +111,7 @@ public final class Console {
     return users.issueToken(name);
   }
 
-  public List<Users.TokenInfo> tokens(User caller, String name) {
+  public List<Accounts.TokenInfo> tokens(User caller, String name) {
     requireSelfOrAdmin(caller, name);
     users.require(name);
     return users.tokens(name);
@@ -122,37 +125,30 @@ public final class Console {
 
   // ---- repos and maintainers -------------------------------------------------------------
 
-  /** A registered app as the API shows it. */
-  public record RepoView(String appname, java.time.Instant created, String createdBy) {
-    static RepoView of(Repo r) {
-      return new RepoView(r.appname(), r.created(), r.createdBy());
-    }
+  private static RepoView view(Repo r) {
+    return new RepoView(r.appname(), r.created(), r.createdBy());
   }
 
-  /** A maintainer as the API shows it. */
-  public record MaintainerView(
-      String username, Role role, java.time.Instant added, String addedBy) {
-    static MaintainerView of(Maintainer m) {
-      return new MaintainerView(m.username(), m.role(), m.added(), m.addedBy());
-    }
+  private static MaintainerView view(Maintainer m) {
+    return new MaintainerView(m.username(), m.role(), m.added(), m.addedBy());
   }
 
   /** The repos the caller may see: all for cluster admins, else those it maintains. */
   public List<RepoView> listRepos(User caller) {
     return repos.list().stream()
         .filter(r -> caller.admin() || repos.role(r.appname(), caller.name()).isPresent())
-        .map(RepoView::of)
+        .map(Console::view)
         .toList();
   }
 
   public RepoView createRepo(User caller, String app) {
-    return RepoView.of(repos.create(Names.app(app), caller.name()));
+    return view(repos.create(Names.app(app), caller.name()));
   }
 
   public RepoView repo(User caller, String app) {
     Repo repo = repos.require(app);
     requireMaintainer(caller, app);
-    return RepoView.of(repo);
+    return view(repo);
   }
 
   public List<String> versions(User caller, String app) {
@@ -162,7 +158,7 @@ public final class Console {
 
   public List<MaintainerView> maintainers(User caller, String app) {
     repo(caller, app);
-    return repos.maintainers(app).stream().map(MaintainerView::of).toList();
+    return repos.maintainers(app).stream().map(Console::view).toList();
   }
 
   /** Adds a maintainer or changes its role; returns whether it is new. */
@@ -191,49 +187,46 @@ public final class Console {
   // ---- apps ------------------------------------------------------------------------------
 
   /** Deployed apps the caller may see, with their states. */
-  public List<Views.AppView> listApps(User caller) {
+  public List<AppView> listApps(User caller) {
     Map<String, List<PodGroupView>> groups =
-        deploydList().stream().collect(Collectors.groupingBy(PodGroupView::app));
-    return deployments.apps().stream()
+        deployments.podGroups().list(Optional.empty()).stream()
+            .collect(Collectors.groupingBy(PodGroupView::app));
+    return apps().list().stream()
         .filter(a -> caller.admin() || repos.role(a.appname(), caller.name()).isPresent())
         .map(a -> Views.app(a, groups.getOrDefault(a.appname(), List.of())))
         .toList();
   }
 
-  private List<PodGroupView> deploydList() {
-    return deployments.podGroupsOfAll();
-  }
-
-  public Views.AppView deploy(User caller, String app, Optional<String> metaVersion) {
+  public AppView deploy(User caller, String app, Optional<String> metaVersion) {
     repos.require(app);
     requireMaintainer(caller, app);
     AppRecord record = deployments.deploy(app, metaVersion, caller.name());
     return Views.app(record, deployments.podGroups(app));
   }
 
-  public Views.AppView app(User caller, String app) {
+  public AppView app(User caller, String app) {
     repos.require(app);
     requireMaintainer(caller, app);
-    AppRecord record = deployments.requireDeployed(app).record();
+    AppRecord record = apps().requireDeployed(app).value();
     return Views.app(record, deployments.podGroups(app));
   }
 
-  public Views.AppView upgrade(User caller, String app, Optional<String> metaVersion) {
+  public AppView upgrade(User caller, String app, Optional<String> metaVersion) {
     repos.require(app);
     requireMaintainer(caller, app);
-    AppRecord record = deployments.upgrade(app, metaVersion, caller.name(), Deployments.UPGRADE);
+    AppRecord record = deployments.upgrade(app, metaVersion, caller.name(), Apps.UPGRADE);
     return Views.app(record, deployments.podGroups(app));
   }
 
   /** Rolls back to {@code metaVersion}, or to the version deployed before the current one. */
-  public Views.AppView rollback(User caller, String app, Optional<String> metaVersion) {
+  public AppView rollback(User caller, String app, Optional<String> metaVersion) {
     repos.require(app);
     requireMaintainer(caller, app);
-    AppRecord current = deployments.requireDeployed(app).record();
+    AppRecord current = apps().requireDeployed(app).value();
     String target =
         metaVersion.orElseGet(
             () ->
-                deployments
+                apps()
                     .previousVersion(app, current.metaVersion())
                     .orElseThrow(
                         () ->
@@ -242,8 +235,7 @@ public final class Console {
                                     + app
                                     + " has no earlier version to roll back to; name one with"
                                     + " meta_version")));
-    AppRecord record =
-        deployments.upgrade(app, Optional.of(target), caller.name(), Deployments.ROLLBACK);
+    AppRecord record = deployments.upgrade(app, Optional.of(target), caller.name(), Apps.ROLLBACK);
     return Views.app(record, deployments.podGroups(app));
   }
 
@@ -260,92 +252,55 @@ public final class Console {
   public List<HistoryEntry> history(User caller, String app) {
     repos.require(app);
     requireMaintainer(caller, app);
-    return deployments.history(app);
+    return apps().history(app);
+  }
+
+  private Apps apps() {
+    return deployments.apps();
   }
 
   private List<String> protectedApps() {
-    String json = new ClusterConfigStore(store).load().entry(ConfigKey.PROTECTED_APPS).effective();
-    try {
-      return ConsoleJson.MAPPER.readValue(json, new TypeReference<List<String>>() {});
-    } catch (JsonProcessingException e) {
-      // effective() holds only values the key's parser accepted.
-      throw new IllegalStateException("protected_apps is not a JSON array", e);
-    }
+    return new ClusterConfigStore(store).load().protectedApps();
   }
 
   // ---- procs -----------------------------------------------------------------------------
 
-  public List<Views.ProcView> procs(User caller, String app) {
+  public List<ProcView> procs(User caller, String app) {
     return app(caller, app).procs();
   }
 
-  public Views.ProcView proc(User caller, String app, String proc) {
+  public ProcView proc(User caller, String app, String proc) {
     repos.require(app);
     requireMaintainer(caller, app);
     return Views.proc(podGroup(app, proc));
   }
 
-  /** A scale request: any combination of the three, applied as one change. */
-  public record Scale(OptionalInt numInstances, OptionalInt cpu, OptionalLong memoryBytes) {
-    public Scale {
-      numInstances.ifPresent(
-          n -> {
-            if (n < 0 || n > MAX_INSTANCES) {
-              throw ConsoleException.invalid(
-                  "num_instances must be 0.." + MAX_INSTANCES + ", not " + n);
-            }
-          });
-      cpu.ifPresent(
-          c -> {
-            if (c < 0 || c > 8) {
-              throw ConsoleException.invalid("cpu must be 0..8 (LAIN's cpu level), not " + c);
-            }
-          });
-      memoryBytes.ifPresent(
-          m -> {
-            if (m < Sizes.MIN_BYTES || m > Sizes.MAX_BYTES) {
-              throw ConsoleException.invalid("memory must be 6m..1024g");
-            }
-          });
-      if (numInstances.isEmpty() && cpu.isEmpty() && memoryBytes.isEmpty()) {
-        throw ConsoleException.invalid("give num_instances, cpu or memory to scale");
-      }
-    }
-  }
-
-  public Views.ProcView scale(User caller, String app, String proc, Scale scale) {
+  /** Instances, cpu and memory in one write: nothing of a request is applied without the rest. */
+  public ProcView scale(User caller, String app, String proc, PodGroups.Resize resize) {
     repos.require(app);
     requireMaintainer(caller, app);
-    deployments.requireDeployed(app);
+    apps().requireDeployed(app);
     PodGroupView group = podGroup(app, proc);
-    deployments.resize(group.name(), scale);
+    deployments.podGroups().resize(group.name(), resize);
     return Views.proc(podGroup(app, proc));
   }
 
   /** {@code start}, {@code stop} or {@code restart} one instance, or all when it is empty. */
-  public Views.ProcView operate(
+  public ProcView operate(
       User caller, String app, String proc, String operation, OptionalInt instance) {
     repos.require(app);
     requireMaintainer(caller, app);
-    deployments.requireDeployed(app);
-    if (!List.of("start", "stop", "restart").contains(operation)) {
-      throw ConsoleException.invalid(
-          "bad operation '" + Names.shorten(operation) + "': use start, stop or restart");
-    }
+    apps().requireDeployed(app);
+    Operation op =
+        Operation.named(operation)
+            .orElseThrow(
+                () ->
+                    ConsoleException.invalid(
+                        "bad operation '"
+                            + Names.shorten(operation)
+                            + "': use start, stop or restart"));
     PodGroupView group = podGroup(app, proc);
-    if (instance.isPresent()) {
-      int n = instance.getAsInt();
-      if (n < 1 || n > group.desired().spec().numInstances()) {
-        throw ConsoleException.invalid(
-            "proc "
-                + proc
-                + " has instances 1.."
-                + group.desired().spec().numInstances()
-                + ", not "
-                + n);
-      }
-    }
-    deployments.operate(group.name(), operation, instance.orElse(0));
+    deployments.podGroups().operate(group.name(), op, instance);
     return Views.proc(podGroup(app, proc));
   }
 

@@ -1,6 +1,19 @@
 package dev.lain.console;
 
-import dev.lain.deployd.DeploydException;
+import dev.lain.api.ApiJson;
+import dev.lain.api.ErrorCode;
+import dev.lain.api.console.Accounts;
+import dev.lain.api.console.AppView;
+import dev.lain.api.console.ProcView;
+import dev.lain.api.console.Replies;
+import dev.lain.model.console.AuditRecord;
+import dev.lain.model.console.Role;
+import dev.lain.model.console.User;
+import dev.lain.model.deploy.MemorySize;
+import dev.lain.records.RecordException;
+import dev.lain.records.console.Names;
+import dev.lain.records.console.Users;
+import dev.lain.records.deployd.PodGroups;
 import dev.lain.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -10,15 +23,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * The console's HTTP API under {@code /api/v1} (see the module README and {@code
  * /api/v1/openapi.json}): JSON envelopes as LAIN's console answered ({@code {"app": ..., "msg":
  * ...}}), errors as {@code {"code": ..., "message": ...}} with the codes of {@link
- * ConsoleException.Code}, never a stack trace.
+ * dev.lain.api.ErrorCode}, never a stack trace.
  *
  * <p>Every request but the index and the OpenAPI document needs a token, in LAIN's {@code
  * access-token} header or as {@code Authorization: Bearer}. Every mutating request, allowed or
@@ -60,7 +72,7 @@ public final class ConsoleServer implements AutoCloseable {
               config.http.maxRequestSize = JsonBody.MAX_BYTES;
               // Log streams must reach the client as they come, not when a buffer fills.
               config.http.disableCompression();
-              config.jsonMapper(new JavalinJackson(ConsoleJson.MAPPER, true));
+              config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, true));
             });
     Routes routes = new Routes(app, console);
     routes.register();
@@ -75,7 +87,11 @@ public final class ConsoleServer implements AutoCloseable {
         Exception.class,
         (e, ctx) -> {
           log.error("console API: {} {} failed", ctx.method(), Names.redact(ctx.path()), e);
-          error(ctx, 500, "internal", "internal error; see the master's log");
+          error(
+              ctx,
+              ErrorCode.INTERNAL.httpStatus(),
+              ErrorCode.INTERNAL.wireName(),
+              "internal error; see the master's log");
         });
     app.start(host, port);
     return new ConsoleServer(app, routes.endpoints);
@@ -96,11 +112,8 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   static void error(Context ctx, int status, String code, String message) {
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("code", code);
-    body.put("message", message);
     ctx.attribute(HANDLED, true);
-    ctx.status(status).json(body);
+    ctx.status(status).json(new ErrorCode.Body(code, message));
   }
 
   /** A handler that gets the authenticated caller (null on the two open routes). */
@@ -146,18 +159,23 @@ public final class ConsoleServer implements AutoCloseable {
       return JsonBody.parse(bytes, Set.of(allowed));
     }
 
-    /**
-     * Answers with an envelope: {@code key} holds {@code value}, {@code msg} says what happened.
-     */
-    void reply(int status, String msg, Object... keysAndValues) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      for (int i = 0; i < keysAndValues.length; i += 2) {
-        body.put((String) keysAndValues[i], keysAndValues[i + 1]);
-      }
-      body.put("msg", msg);
+    /** Answers with one of {@link Replies}; {@code msg} is what the audit log keeps. */
+    void reply(int status, String msg, Object reply) {
       message = msg;
       ctx.attribute(HANDLED, true);
-      ctx.status(status).json(body);
+      ctx.status(status).json(reply);
+    }
+
+    void reply(int status, String msg) {
+      reply(status, msg, new Replies.MessageReply(msg));
+    }
+
+    void replyApp(int status, String msg, AppView app) {
+      reply(status, msg, new Replies.AppReply(app, msg));
+    }
+
+    void replyProc(int status, String msg, ProcView proc) {
+      reply(status, msg, new Replies.ProcReply(proc, msg));
     }
   }
 
@@ -180,7 +198,7 @@ public final class ConsoleServer implements AutoCloseable {
           HandlerType.GET,
           "/auth/me",
           "auth.me",
-          c -> c.reply(200, "", "user", console.me(c.caller)));
+          c -> c.reply(200, "", new Replies.MeReply(console.me(c.caller), "")));
 
       route(
           HandlerType.POST,
@@ -191,21 +209,18 @@ public final class ConsoleServer implements AutoCloseable {
             String name = body.requiredString("name");
             boolean admin = body.bool("admin").orElse(false);
             Users.Created created = console.createUser(c.caller, name, admin);
+            String msg = "created " + (admin ? "cluster admin " : "user ") + name;
             c.reply(
                 201,
-                "created " + (admin ? "cluster admin " : "user ") + name,
-                "user",
-                created.user(),
-                "token",
-                created.token().token(),
-                "token_id",
-                created.token().id());
+                msg,
+                new Replies.UserCreatedReply(
+                    created.user(), created.token().token(), created.token().id(), msg));
           });
       route(
           HandlerType.GET,
           "/users",
           "user.list",
-          c -> c.reply(200, "", "users", console.listUsers(c.caller)));
+          c -> c.reply(200, "", new Replies.UsersReply(console.listUsers(c.caller), "")));
       route(
           HandlerType.DELETE,
           "/users/{name}",
@@ -221,19 +236,16 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             c.body();
             Users.IssuedToken token = console.issueToken(c.caller, c.param("name"));
-            c.reply(
-                201,
-                "new token " + token.id() + " for " + token.user(),
-                "token",
-                token.token(),
-                "token_id",
-                token.id());
+            String msg = "new token " + token.id() + " for " + token.user();
+            c.reply(201, msg, new Replies.TokenReply(token.token(), token.id(), msg));
           });
       route(
           HandlerType.GET,
           "/users/{name}/tokens",
           "token.list",
-          c -> c.reply(200, "", "tokens", console.tokens(c.caller, c.param("name"))));
+          c ->
+              c.reply(
+                  200, "", new Replies.TokensReply(console.tokens(c.caller, c.param("name")), "")));
       route(
           HandlerType.DELETE,
           "/users/{name}/tokens/{id}",
@@ -247,7 +259,7 @@ public final class ConsoleServer implements AutoCloseable {
           HandlerType.GET,
           "/repos",
           "repo.list",
-          c -> c.reply(200, "", "repos", console.listRepos(c.caller)));
+          c -> c.reply(200, "", new Replies.ReposReply(console.listRepos(c.caller), "")));
       route(
           HandlerType.POST,
           "/repos",
@@ -255,30 +267,31 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             String app = c.body("appname").requiredString("appname");
             c.ctx.attribute("lain.console.app", app);
-            c.reply(201, "app " + app + " reposited", "repo", console.createRepo(c.caller, app));
+            String msg = "app " + app + " reposited";
+            c.reply(201, msg, new Replies.RepoReply(console.createRepo(c.caller, app), msg));
           });
       route(
           HandlerType.GET,
           "/repos/{app}",
           "repo.get",
-          c -> c.reply(200, "", "repo", console.repo(c.caller, c.param("app"))));
+          c -> c.reply(200, "", new Replies.RepoReply(console.repo(c.caller, c.param("app")), "")));
       route(
           HandlerType.GET,
           "/repos/{app}/versions",
           "repo.versions",
           c -> {
             List<String> tags = console.versions(c.caller, c.param("app"));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("appname", c.param("app"));
-            body.put("tags", tags);
-            c.ctx.attribute(HANDLED, true);
-            c.ctx.json(body);
+            c.reply(200, "", new Replies.VersionsReply(c.param("app"), tags));
           });
       route(
           HandlerType.GET,
           "/repos/{app}/maintainers",
           "maintainer.list",
-          c -> c.reply(200, "", "maintainers", console.maintainers(c.caller, c.param("app"))));
+          c ->
+              c.reply(
+                  200,
+                  "",
+                  new Replies.MaintainersReply(console.maintainers(c.caller, c.param("app")), "")));
       route(
           HandlerType.POST,
           "/repos/{app}/maintainers",
@@ -286,14 +299,21 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             JsonBody body = c.body("username", "role");
             String user = Names.user(body.requiredString("username"));
-            Role role = Role.parse(body.requiredString("role"));
+            String roleName = body.requiredString("role");
+            Role role =
+                Role.named(roleName)
+                    .orElseThrow(
+                        () ->
+                            ConsoleException.invalid(
+                                "bad role '" + Names.shorten(roleName) + "': use admin or normal"));
             String app = c.param("app");
             boolean added = console.putMaintainer(c.caller, app, user, role);
+            String msg =
+                (added ? "added " : "changed ") + user + " as " + role.wireName() + " of " + app;
             c.reply(
                 added ? 201 : 200,
-                (added ? "added " : "changed ") + user + " as " + role.wireName() + " of " + app,
-                "maintainer",
-                Map.of("username", user, "role", role.wireName()));
+                msg,
+                new Replies.MaintainerReply(new Accounts.MaintainerRef(user, role), msg));
           });
       route(
           HandlerType.DELETE,
@@ -310,19 +330,18 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             String app = c.param("app");
             Role role = console.role(c.caller, app);
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("appname", app);
-            view.put("username", c.caller.name());
-            view.put("role", role.wireName());
-            view.put("cluster_admin", c.caller.admin());
-            c.reply(200, "", "role", view);
+            c.reply(
+                200,
+                "",
+                new Replies.RoleReply(
+                    new Accounts.RoleView(app, c.caller.name(), role, c.caller.admin()), ""));
           });
 
       route(
           HandlerType.GET,
           "/apps",
           "app.list",
-          c -> c.reply(200, "", "apps", console.listApps(c.caller)));
+          c -> c.reply(200, "", new Replies.AppsReply(console.listApps(c.caller), "")));
       route(
           HandlerType.POST,
           "/apps",
@@ -331,14 +350,14 @@ public final class ConsoleServer implements AutoCloseable {
             JsonBody body = c.body("appname", "meta_version");
             String app = Names.app(body.requiredString("appname"));
             c.ctx.attribute("lain.console.app", app);
-            Views.AppView view = console.deploy(c.caller, app, body.string("meta_version"));
-            c.reply(202, "deploying " + app + " " + view.metaVersion(), "app", view);
+            AppView view = console.deploy(c.caller, app, body.string("meta_version"));
+            c.replyApp(202, "deploying " + app + " " + view.metaVersion(), view);
           });
       route(
           HandlerType.GET,
           "/apps/{app}",
           "app.get",
-          c -> c.reply(200, "", "app", console.app(c.caller, c.param("app"))));
+          c -> c.replyApp(200, "", console.app(c.caller, c.param("app"))));
       route(
           HandlerType.PUT,
           "/apps/{app}",
@@ -346,8 +365,8 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             JsonBody body = c.body("meta_version");
             String app = c.param("app");
-            Views.AppView view = console.upgrade(c.caller, app, body.string("meta_version"));
-            c.reply(202, "upgrading " + app + " to " + view.metaVersion(), "app", view);
+            AppView view = console.upgrade(c.caller, app, body.string("meta_version"));
+            c.replyApp(202, "upgrading " + app + " to " + view.metaVersion(), view);
           });
       route(
           HandlerType.DELETE,
@@ -361,18 +380,24 @@ public final class ConsoleServer implements AutoCloseable {
           HandlerType.GET,
           "/apps/{app}/procs",
           "proc.list",
-          c -> c.reply(200, "", "procs", console.procs(c.caller, c.param("app"))));
+          c ->
+              c.reply(
+                  200, "", new Replies.ProcsReply(console.procs(c.caller, c.param("app")), "")));
       route(
           HandlerType.GET,
           "/apps/{app}/procs/{proc}",
           "proc.get",
-          c -> c.reply(200, "", "proc", console.proc(c.caller, c.param("app"), c.param("proc"))));
+          c -> c.replyProc(200, "", console.proc(c.caller, c.param("app"), c.param("proc"))));
       route(HandlerType.PATCH, "/apps/{app}/procs/{proc}", "proc.patch", this::patchProc);
       route(
           HandlerType.GET,
           "/apps/{app}/history",
           "app.history",
-          c -> c.reply(200, "", "history", console.history(c.caller, c.param("app"))));
+          c ->
+              c.reply(
+                  200,
+                  "",
+                  new Replies.HistoryReply(console.history(c.caller, c.param("app")), "")));
       route(
           HandlerType.POST,
           "/apps/{app}/rollback",
@@ -380,8 +405,8 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             JsonBody body = c.body("meta_version");
             String app = c.param("app");
-            Views.AppView view = console.rollback(c.caller, app, body.string("meta_version"));
-            c.reply(202, "rolling " + app + " back to " + view.metaVersion(), "app", view);
+            AppView view = console.rollback(c.caller, app, body.string("meta_version"));
+            c.replyApp(202, "rolling " + app + " back to " + view.metaVersion(), view);
           });
       route(
           HandlerType.GET,
@@ -398,26 +423,24 @@ public final class ConsoleServer implements AutoCloseable {
             if (limit < 1 || limit > 1000) {
               throw ConsoleException.invalid("limit must be 1..1000, not " + limit);
             }
-            c.reply(
-                200,
-                "",
-                "audit",
+            List<AuditRecord> records =
                 console.audit(
                     c.caller,
                     Optional.ofNullable(c.ctx.queryParam("app")).filter(s -> !s.isEmpty()),
                     Optional.ofNullable(c.ctx.queryParam("user")).filter(s -> !s.isEmpty()),
-                    limit));
+                    limit);
+            c.reply(200, "", new Replies.AuditReply(records, ""));
           });
     }
 
     private void index(Call c) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("name", "LAIN console");
-      body.put("version", "v1");
-      body.put("openapi", PREFIX + "/openapi.json");
-      body.put(
-          "auth", "send a token in the access-token header or as Authorization: Bearer <token>");
-      c.reply(200, "LAIN console API", "api", body);
+      Replies.IndexReply.Index index =
+          new Replies.IndexReply.Index(
+              "LAIN console",
+              "v1",
+              PREFIX + "/openapi.json",
+              "send a token in the access-token header or as Authorization: Bearer <token>");
+      c.reply(200, "LAIN console API", new Replies.IndexReply(index, "LAIN console API"));
     }
 
     private void openapi(Call c) throws IOException {
@@ -441,8 +464,8 @@ public final class ConsoleServer implements AutoCloseable {
         String operation = body.requiredString("operation");
         c.action = "proc." + Names.shorten(operation);
         OptionalInt instance = body.integer("instance");
-        Views.ProcView view = console.operate(c.caller, app, proc, operation, instance);
-        c.reply(
+        ProcView view = console.operate(c.caller, app, proc, operation, instance);
+        c.replyProc(
             202,
             operation
                 + " "
@@ -450,7 +473,6 @@ public final class ConsoleServer implements AutoCloseable {
                 + " "
                 + proc
                 + (instance.isPresent() ? " instance " + instance.getAsInt() : ""),
-            "proc",
             view);
         return;
       }
@@ -458,13 +480,12 @@ public final class ConsoleServer implements AutoCloseable {
         throw ConsoleException.invalid("instance goes with an operation");
       }
       c.action = "proc.scale";
-      Optional<String> memory = body.string("memory");
-      Console.Scale scale =
-          new Console.Scale(
-              body.integer("num_instances"),
-              body.integer("cpu"),
-              memory.map(m -> OptionalLong.of(Sizes.parseMemory(m))).orElse(OptionalLong.empty()));
-      Views.ProcView view = console.scale(c.caller, app, proc, scale);
+      OptionalLong memory = memoryBytes(body.string("memory"));
+      PodGroups.Resize resize =
+          records(
+              () ->
+                  new PodGroups.Resize(body.integer("num_instances"), memory, body.integer("cpu")));
+      ProcView view = console.scale(c.caller, app, proc, resize);
       c.reply(
           202,
           "scaling "
@@ -477,8 +498,28 @@ public final class ConsoleServer implements AutoCloseable {
               + view.cpu()
               + ", memory "
               + view.memory(),
-          "proc",
-          view);
+          new Replies.ProcReply(view, ""));
+    }
+
+    private static OptionalLong memoryBytes(Optional<String> text) {
+      if (text.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      MemorySize.Parsed parsed = MemorySize.parse(text.get());
+      return OptionalLong.of(
+          parsed
+              .size()
+              .orElseThrow(() -> ConsoleException.invalid("bad memory: " + parsed.problem().get()))
+              .bytes());
+    }
+
+    /** A record rule's refusal while the request is read. */
+    private static <T> T records(Supplier<T> read) {
+      try {
+        return read.get();
+      } catch (RecordException e) {
+        throw ConsoleException.of(e);
+      }
     }
 
     private void logs(Call c) throws IOException {
@@ -497,7 +538,7 @@ public final class ConsoleServer implements AutoCloseable {
       } catch (IOException e) {
         log.warn("logs of {} {} {}: {}", c.param("app"), c.param("proc"), instance, e.toString());
         throw new ConsoleException(
-            ConsoleException.Code.UNAVAILABLE, "the node running that instance cannot be reached");
+            ErrorCode.UNAVAILABLE, "the node running that instance cannot be reached");
       }
       c.ctx.attribute(HANDLED, true);
       c.ctx.status(200);
@@ -581,17 +622,11 @@ public final class ConsoleServer implements AutoCloseable {
         status = e.code().httpStatus();
         message = e.getMessage();
         error(ctx, status, e.code().wireName(), message);
-      } catch (DeploydException e) {
-        ConsoleException.Code code =
-            switch (e.code()) {
-              case INVALID -> ConsoleException.Code.INVALID;
-              case NOT_FOUND -> ConsoleException.Code.NOT_FOUND;
-              case CONFLICT -> ConsoleException.Code.CONFLICT;
-              case UNAVAILABLE -> ConsoleException.Code.UNAVAILABLE;
-            };
-        status = code.httpStatus();
+      } catch (RecordException e) {
+        ConsoleException refused = ConsoleException.of(e);
+        status = refused.code().httpStatus();
         message = Deployments.clientMessage(e);
-        error(ctx, status, code.wireName(), message);
+        error(ctx, status, refused.code().wireName(), message);
       } catch (StoreException e) {
         log.warn(
             "console API: {} {}: the store failed: {}",
@@ -600,12 +635,12 @@ public final class ConsoleServer implements AutoCloseable {
             e.toString());
         status = 503;
         message = "the cluster store is unavailable; try again";
-        error(ctx, status, ConsoleException.Code.UNAVAILABLE.wireName(), message);
+        error(ctx, status, ErrorCode.UNAVAILABLE.wireName(), message);
       } catch (Exception e) {
         log.error("console API: {} {} failed", ctx.method(), Names.redact(ctx.path()), e);
-        status = 500;
+        status = ErrorCode.INTERNAL.httpStatus();
         message = "internal error; see the master's log";
-        error(ctx, status, "internal", message);
+        error(ctx, status, ErrorCode.INTERNAL.wireName(), message);
       }
       if (isMutating(ctx.method())) {
         audit(ctx, user, call == null ? action : call.action, status, message);
@@ -615,7 +650,7 @@ public final class ConsoleServer implements AutoCloseable {
     /** A mutating request to a path no route serves: answered and audited like any other. */
     void unknownEndpoint(Context ctx) {
       String message = "no such endpoint: " + ctx.method() + " " + Names.shorten(ctx.path());
-      error(ctx, 404, ConsoleException.Code.NOT_FOUND.wireName(), message);
+      error(ctx, 404, ErrorCode.NOT_FOUND.wireName(), message);
       if (isMutating(ctx.method())) {
         String user = Names.ANONYMOUS;
         try {
@@ -668,7 +703,7 @@ public final class ConsoleServer implements AutoCloseable {
           .orElseThrow(
               () ->
                   new ConsoleException(
-                      ConsoleException.Code.UNAUTHORIZED,
+                      ErrorCode.UNAUTHORIZED,
                       "unauthorized: send a valid token in the access-token header or as"
                           + " Authorization: Bearer <token>"));
     }

@@ -1,67 +1,23 @@
 package dev.lain.console;
 
-import dev.lain.deployd.PodGroupView;
+import dev.lain.api.console.AppView;
+import dev.lain.api.console.PodView;
+import dev.lain.api.console.ProcView;
+import dev.lain.api.deployd.PodGroupView;
+import dev.lain.model.console.AppRecord;
 import dev.lain.model.deploy.Health;
+import dev.lain.model.deploy.MemorySize;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.TargetState;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** What the API shows of apps and procs: the console's record joined with deployd's runtime. */
-public final class Views {
+/**
+ * The console API's views of apps and procs: the console's record joined with deployd's runtime.
+ */
+final class Views {
   private Views() {}
-
-  /**
-   * A deployed app.
-   *
-   * @param state {@code deploying}, {@code healthy}, {@code unhealthy} or {@code error}
-   * @param lastError why it is in {@code error}; empty otherwise
-   */
-  public record AppView(
-      String appname,
-      String metaVersion,
-      String releaseImage,
-      String state,
-      String lastError,
-      Instant lastUpdate,
-      String updatedBy,
-      List<ProcView> procs) {}
-
-  /**
-   * One proc as deployd runs it: the instance count and limits are the live ones, which scaling may
-   * have changed since lain.yaml.
-   *
-   * @param phase the engine's words: {@code running}, {@code upgrading to v3: ...}, ...
-   */
-  public record ProcView(
-      String procname,
-      String proctype,
-      String podGroup,
-      long specVersion,
-      String image,
-      int numInstances,
-      int cpu,
-      String memory,
-      String phase,
-      String error,
-      List<PodView> pods) {}
-
-  /** One instance copy and where it runs. */
-  public record PodView(
-      int instance,
-      long version,
-      String containerName,
-      String node,
-      String nodeIp,
-      int hostPort,
-      String target,
-      String state,
-      String health,
-      int restarts,
-      String error,
-      Instant since) {}
 
   private static final Set<String> SETTLED = Set.of("running", "scaled to 0", "stopped");
   private static final Set<String> BROKEN = Set.of("failed", "crash_loop");
@@ -94,7 +50,7 @@ public final class Views {
         spec.container().image(),
         spec.numInstances(),
         spec.container().cpuLevel(),
-        Sizes.format(spec.container().memoryBytes()),
+        MemorySize.format(spec.container().memoryBytes()),
         v.condition().phase(),
         v.condition().error(),
         pods);
@@ -105,12 +61,12 @@ public final class Views {
    * fails its checks or keeps crashing makes it unhealthy; then anything the engine has not
    * finished makes it deploying.
    */
-  static String state(Records.AppRecord app, List<PodGroupView> groups) {
-    if (!app.lastError().isEmpty() || Records.AppRecord.ERROR.equals(app.runningState())) {
-      return "error";
+  static String state(AppRecord app, List<PodGroupView> groups) {
+    if (!app.lastError().isEmpty() || AppRecord.ERROR.equals(app.runningState())) {
+      return AppView.ERROR;
     }
     if (groups.stream().anyMatch(g -> !g.condition().error().isEmpty())) {
-      return "error";
+      return AppView.ERROR;
     }
     boolean unhealthy =
         groups.stream()
@@ -118,14 +74,14 @@ public final class Views {
             .filter(i -> i.target() == TargetState.RUN)
             .anyMatch(i -> i.health() == Health.UNHEALTHY || BROKEN.contains(i.state()));
     if (unhealthy) {
-      return "unhealthy";
+      return AppView.UNHEALTHY;
     }
-    if (Records.AppRecord.DEPLOYING.equals(app.runningState())
+    if (AppRecord.DEPLOYING.equals(app.runningState())
         || groups.stream().anyMatch(g -> !SETTLED.contains(g.condition().phase()))
         || groups.stream().anyMatch(g -> !converged(g))) {
-      return "deploying";
+      return AppView.DEPLOYING;
     }
-    return "healthy";
+    return AppView.HEALTHY;
   }
 
   /**
@@ -147,7 +103,7 @@ public final class Views {
   }
 
   /** The first error to show with the state. */
-  static String lastError(Records.AppRecord app, List<PodGroupView> groups) {
+  static String lastError(AppRecord app, List<PodGroupView> groups) {
     if (!app.lastError().isEmpty()) {
       return app.lastError();
     }
@@ -158,7 +114,7 @@ public final class Views {
         .orElse("");
   }
 
-  static AppView app(Records.AppRecord app, List<PodGroupView> groups) {
+  static AppView app(AppRecord app, List<PodGroupView> groups) {
     return new AppView(
         app.appname(),
         app.metaVersion(),

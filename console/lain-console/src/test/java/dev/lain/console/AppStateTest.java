@@ -2,7 +2,8 @@ package dev.lain.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lain.deployd.PodGroupView;
+import dev.lain.api.deployd.PodGroupView;
+import dev.lain.model.console.AppRecord;
 import dev.lain.model.deploy.ContainerSpec;
 import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
@@ -70,8 +71,8 @@ class AppStateTest {
         instances);
   }
 
-  static Records.AppRecord record(String runningState, String error) {
-    return new Records.AppRecord("hello", "1-aaaaaaa", "", "img", runningState, T, error, "dev");
+  static AppRecord record(String runningState, String error) {
+    return new AppRecord("hello", "1-aaaaaaa", "", "img", runningState, T, error, "dev");
   }
 
   static Stream<Arguments> cases() {

@@ -3,6 +3,7 @@ package dev.lain.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.records.console.AuditLog;
 import dev.lain.store.KeyValue;
 import java.util.ArrayList;
 import java.util.List;

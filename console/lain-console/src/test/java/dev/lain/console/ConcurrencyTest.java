@@ -3,6 +3,7 @@ package dev.lain.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lain.console.ConsoleHarness.Response;
+import dev.lain.records.console.Apps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,7 +72,7 @@ class ConcurrencyTest {
   void twoConsolesOnOneStoreNeverInterleaveAnUpgrade() throws Exception {
     h.repo("hello", dev);
     h.post("/api/v1/apps", dev, "{\"appname\":\"hello\"}");
-    Console second = new Console(h.store, h.deployd, h.images, h.logs, h.clock);
+    Console second = new Console(h.store, h.images, h.logs, h.clock);
     try (ConsoleServer other = ConsoleServer.start("127.0.0.1", 0, second)) {
       java.util.concurrent.atomic.AtomicInteger turn =
           new java.util.concurrent.atomic.AtomicInteger();
@@ -112,7 +113,7 @@ class ConcurrencyTest {
 
     ConsoleHarness.Response refused = h.call("PUT", "/api/v1/apps/hello", dev, "{}");
     ConsoleHarness.Response refusedUndeploy = h.call("DELETE", "/api/v1/apps/hello", dev, null);
-    h.clock.advance(Deployments.CLAIM_TIMEOUT.plusSeconds(1));
+    h.clock.advance(Apps.CLAIM_TIMEOUT.plusSeconds(1));
     ConsoleHarness.Response taken = h.call("PUT", "/api/v1/apps/hello", dev, "{}");
 
     assertThat(refused.status()).isEqualTo(409);

@@ -2,9 +2,10 @@ package dev.lain.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lain.deployd.DeploydService;
 import dev.lain.model.deploy.PodGroupSpec;
+import dev.lain.records.console.Users;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.deployd.PodGroups;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;
 import java.io.IOException;
@@ -16,12 +17,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A console on loopback over a memory store, with deployd's service on the same store (no engine:
- * pod groups are only desired state here), fake images and logs, a settable clock and an admin.
+ * A console on loopback over a memory store, with the pod group records on the same store (no
+ * engine: pod groups are only desired state here), fake images and logs, a settable clock and an
+ * admin.
  */
 final class ConsoleHarness implements AutoCloseable {
   static final String HELLO_V1 = "1700000000-aaaaaaa";
@@ -62,11 +63,11 @@ final class ConsoleHarness implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Store store = new MemoryStore();
-  final DeploydService deployd = new DeploydService(new DeploydState(store), Optional::empty);
+  final PodGroups deployd = new PodGroups(new DeploydState(store));
   final FakeImages images = new FakeImages();
   final FakeLogs logs = new FakeLogs();
   final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
-  final Console console = new Console(store, deployd, images, logs, clock);
+  final Console console = new Console(store, images, logs, clock);
   final ConsoleServer server = ConsoleServer.start("127.0.0.1", 0, console);
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String adminToken = Users.createAdmin(store, "root");

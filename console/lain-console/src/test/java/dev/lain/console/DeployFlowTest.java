@@ -6,8 +6,8 @@ import static dev.lain.console.ConsoleHarness.HELLO_V3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.api.deployd.PodGroupView;
 import dev.lain.console.ConsoleHarness.Response;
-import dev.lain.deployd.PodGroupView;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.TargetState;
 import java.time.Duration;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lain.console.ConsoleHarness.Response;
+import dev.lain.model.console.User;
+import dev.lain.records.RecordException;
+import dev.lain.records.console.Users;
 import dev.lain.store.KeyValue;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -37,7 +40,7 @@ class UsersAndTokensTest {
         .noneMatch(v -> v.contains(secret));
     assertThat(h.console.authenticate(token)).get().extracting(User::admin).isEqualTo(true);
     assertThatThrownBy(() -> Users.createAdmin(h.store, "ops"))
-        .isInstanceOf(ConsoleException.class)
+        .isInstanceOf(RecordException.class)
         .hasMessageContaining("exists already");
   }
 

@@ -36,7 +36,7 @@ public final class DnsNames {
       if (!ok) {
         return Optional.of(
             "contains "
-                + describe(c)
+                + Characters.describe(c)
                 + " (only lower-case letters, digits, '-' and '.' are allowed)");
       }
     }
@@ -64,18 +64,5 @@ public final class DnsNames {
   /** True if {@code host} is {@code domain} or a sub-domain of it. */
   public static boolean isWithin(String host, String domain) {
     return host.equals(domain) || host.endsWith("." + domain);
-  }
-
-  private static String describe(char c) {
-    if (c == ' ') {
-      return "a space";
-    }
-    if (c == '\n' || c == '\r') {
-      return "a line break";
-    }
-    if (c < 0x20 || c == 0x7f) {
-      return String.format("control character U+%04X", (int) c);
-    }
-    return "'" + c + "'";
   }
 }

@@ -1,8 +1,11 @@
 package dev.lain.deployd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lain.api.ErrorCode;
 import dev.lain.model.deploy.NodeMode;
+import dev.lain.model.deploy.Operation;
 import dev.lain.model.deploy.PodGroupSpec;
+import dev.lain.records.RecordException;
 import dev.lain.records.deployd.DeploydJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,9 +116,19 @@ public final class DeploydApi implements AutoCloseable {
             }
             case "operation" -> {
               String op = required(ctx, "optype");
-              int instance = ctx.queryParam("instance") == null ? 0 : intParam(ctx, "instance");
-              service.operate(name, op, instance);
-              accepted(ctx, op + " " + name + (instance == 0 ? "" : " instance " + instance), name);
+              Operation operation =
+                  Operation.named(op)
+                      .orElseThrow(
+                          () ->
+                              invalid(
+                                  "unknown operation '" + op + "': use start, stop or restart"));
+              OptionalInt instance =
+                  ctx.queryParam("instance") == null
+                      ? OptionalInt.empty()
+                      : OptionalInt.of(intParam(ctx, "instance"));
+              service.operate(name, operation, instance);
+              String which = instance.isPresent() ? " instance " + instance.getAsInt() : "";
+              accepted(ctx, op + " " + name + which, name);
             }
             default -> throw invalid("unknown cmd '" + cmd + "': use replica, spec or operation");
           }
@@ -209,24 +223,29 @@ public final class DeploydApi implements AutoCloseable {
           if (!"stop".equals(status) && !"start".equals(status)) {
             throw invalid("body must be {\"status\":\"stop\"} or {\"status\":\"start\"}");
           }
-          service.pauseEngine("stop".equals(status));
+          if (!service.pauseEngine("stop".equals(status))) {
+            throw new RecordException(
+                RecordException.Code.UNAVAILABLE, "this master is not the leader");
+          }
           ctx.status(202)
               .json(Map.of("message", "engine " + (status.equals("stop") ? "stopped" : "started")));
         });
 
     app.exception(
-        DeploydException.class,
-        (e, ctx) ->
-            error(
-                ctx,
-                e.code().httpStatus(),
-                e.code().name().toLowerCase(Locale.ROOT),
-                e.getMessage()));
+        RecordException.class,
+        (e, ctx) -> {
+          ErrorCode code = ErrorCode.valueOf(e.code().name());
+          error(ctx, code.httpStatus(), code.wireName(), e.getMessage());
+        });
     app.exception(
         Exception.class,
         (e, ctx) -> {
           log.error("deployd API: {} {} failed", ctx.method(), ctx.path(), e);
-          error(ctx, 500, "internal", "internal error; see the master's log");
+          error(
+              ctx,
+              ErrorCode.INTERNAL.httpStatus(),
+              ErrorCode.INTERNAL.wireName(),
+              "internal error; see the master's log");
         });
   }
 
@@ -280,7 +299,7 @@ public final class DeploydApi implements AutoCloseable {
     }
   }
 
-  private static DeploydException invalid(String message) {
-    return new DeploydException(DeploydException.Code.INVALID, message);
+  private static RecordException invalid(String message) {
+    return RecordException.invalid(message);
   }
 }

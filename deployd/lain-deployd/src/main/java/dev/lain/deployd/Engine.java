@@ -1,6 +1,7 @@
 package dev.lain.deployd;
 
 import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.EngineStatus;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
 import dev.lain.model.deploy.NodeInfo;

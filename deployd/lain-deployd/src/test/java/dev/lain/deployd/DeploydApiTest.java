@@ -211,19 +211,19 @@ class DeploydApiTest {
         call(
             "POST",
             "/api/podgroups",
-            DeploydJson.write(spec.withWeb(new WebSettings(List.of(evil), true, false))));
+            DeploydJson.write(spec.withWeb(WebSettings.ofText(List.of(evil), true, false))));
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body().get("message").asText()).contains(WEB).contains("evil.com");
     assertThat(call("GET", "/api/podgroups?name=" + WEB, null).status()).isEqualTo(404);
 
-    WebSettings fine = new WebSettings(List.of("hello.example.com/api"), true, false);
+    WebSettings fine = WebSettings.ofText(List.of("hello.example.com/api"), true, false);
     assertThat(call("POST", "/api/podgroups", DeploydJson.write(spec.withWeb(fine))).status())
         .isEqualTo(202);
     Reply upgrade =
         call(
             "PATCH",
             "/api/podgroups?cmd=spec&name=" + WEB,
-            DeploydJson.write(spec.withWeb(new WebSettings(List.of("/a b"), true, false))));
+            DeploydJson.write(spec.withWeb(WebSettings.ofText(List.of("/a b"), true, false))));
     assertThat(upgrade.status()).isEqualTo(400);
     assertThat(
             DeploydJson.read(

@@ -24,7 +24,7 @@ class DrainingTest {
   }
 
   private static PodGroupSpec web(int instances) {
-    return World.spec(WEB, instances, 64).withWeb(new WebSettings(List.of(), true, false));
+    return World.spec(WEB, instances, 64).withWeb(WebSettings.ofText(List.of(), true, false));
   }
 
   /** Steps with every router keeping up. */

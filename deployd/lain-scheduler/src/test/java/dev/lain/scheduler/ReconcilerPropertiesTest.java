@@ -84,7 +84,8 @@ class ReconcilerPropertiesTest {
         case Deploy d -> {
           if (!w.podGroups.containsKey(group(d.group()))) {
             PodGroupSpec spec = World.spec(group(d.group()), d.instances(), d.memoryMib());
-            w.deploy(d.group() == 0 ? spec : spec.withWeb(new WebSettings(List.of(), true, false)));
+            w.deploy(
+                d.group() == 0 ? spec : spec.withWeb(WebSettings.ofText(List.of(), true, false)));
           }
         }
         case Scale s -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.ContainerSpec;
 import dev.lain.model.deploy.DriftRequest;
+import dev.lain.model.deploy.Instances;
 import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.RunState;
@@ -244,7 +245,7 @@ class ReconcilerScenarioTest {
             data.name(),
             data.app(),
             1,
-            data.container().withVolumes(List.of("/data", "/lain/logs")),
+            data.container().toBuilder().volumes(List.of("/data", "/lain/logs")).build(),
             1,
             data.restartPolicy(),
             data.constraints(),
@@ -311,7 +312,7 @@ class ReconcilerScenarioTest {
   @Test
   void restartingAnInstanceRaisesItsRestartGeneration() {
     World w = threeNodes().deploy(spec(WEB, 2, 64)).settle();
-    w.change(WEB, r -> r.restarted(2)).settle();
+    w.change(WEB, r -> r.restarted(Instances.one(2))).settle();
     assertThat(w.of(WEB)).extracting(Assignment::restartGeneration).containsExactly(0L, 1L);
   }
 

@@ -1,22 +1,22 @@
 package dev.lain.bootstrap;
 
-import dev.lain.console.ConsoleException;
-import dev.lain.console.Users;
 import dev.lain.dockerdisk.CommandRunner;
 import dev.lain.dockerdisk.DockerStorage;
 import dev.lain.dockerdisk.StorageException;
 import dev.lain.dockerdisk.StorageOptions;
 import dev.lain.dockerdisk.StoragePlan;
 import dev.lain.dockerdisk.StorageReport;
+import dev.lain.records.RecordException;
+import dev.lain.records.certs.CertificateStore;
+import dev.lain.records.certs.CertificateStoreException;
 import dev.lain.records.config.ClusterConfigException;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
+import dev.lain.records.console.Users;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.tls.CertificateAuthority;
 import dev.lain.tls.CertificateCheck;
-import dev.lain.tls.CertificateStore;
-import dev.lain.tls.TlsException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -740,7 +740,7 @@ public final class Executor {
         store -> {
           try {
             new CertificateStore(store, clock).add(action.name(), passed.certificate(), true);
-          } catch (TlsException e) {
+          } catch (CertificateStoreException e) {
             throw new StepFailed(e.getMessage());
           }
           ClusterConfigStore config = new ClusterConfigStore(store);
@@ -775,8 +775,8 @@ public final class Executor {
             store -> {
               try {
                 return Users.createAdmin(store, action.user());
-              } catch (ConsoleException e) {
-                if (e.code() != ConsoleException.Code.CONFLICT) {
+              } catch (RecordException e) {
+                if (e.code() != RecordException.Code.CONFLICT) {
                   throw new StepFailed(e.getMessage());
                 }
                 // The admin exists (its CLI login was lost): give this machine a new token.

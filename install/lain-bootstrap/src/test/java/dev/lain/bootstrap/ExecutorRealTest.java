@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lain.dockerdisk.CommandRunner;
 import dev.lain.dockerdisk.ProcessCommandRunner;
+import dev.lain.records.certs.CertificateStore;
+import dev.lain.records.certs.StoredCertificate;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
@@ -11,8 +13,6 @@ import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import dev.lain.testkit.RequiredServices;
 import dev.lain.tls.CertificateCheck;
-import dev.lain.tls.CertificateStore;
-import dev.lain.tls.StoredCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

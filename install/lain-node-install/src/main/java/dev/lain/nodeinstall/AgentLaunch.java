@@ -1,6 +1,8 @@
 package dev.lain.nodeinstall;
 
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.model.node.NodeInstall;
+import dev.lain.model.node.NodeLayout;
+import dev.lain.records.nodes.JoinTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,5 +67,19 @@ public record AgentLaunch(
     }
     s.append(" \"$@\"\n");
     return s.toString();
+  }
+
+  /**
+   * The agent's launch as {@code install} recorded it (no token: it was spent on the first start).
+   */
+  public static AgentLaunch of(NodeInstall install) {
+    return new AgentLaunch(
+        new NodeAddress(install.name(), install.ip()),
+        install.sshPort(),
+        install.layout(),
+        install.storeUrl(),
+        install.labels(),
+        install.agentArgs(),
+        Optional.empty());
   }
 }

@@ -1,5 +1,6 @@
 package dev.lain.nodeinstall;
 
+import dev.lain.model.node.NodeLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.lain.nodeinstall;
 
+import dev.lain.model.node.NodeLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,6 @@ import java.util.stream.Stream;
  * {@code scripts/lib/}), each with its path under the node's prefix.
  */
 public record Distribution(List<Entry> entries) {
-  /** Where the launchers look for the lain jar, below a checkout's or an install's root. */
-  public static final String JAR = "tools/lain-dist/target/lain.jar";
-
   /** One file to copy. */
   public record Entry(Path local, String relative, String mode) {
     public Entry {
@@ -40,7 +38,7 @@ public record Distribution(List<Entry> entries) {
           "the lain jar " + jar + " is missing: build it first with scripts/build");
     }
     List<Entry> entries = new ArrayList<>();
-    entries.add(new Entry(jar, JAR, "644"));
+    entries.add(new Entry(jar, NodeLayout.JAR, "644"));
     addDir(root.resolve("bin"), "bin", entries);
     addDir(root.resolve("scripts/lib"), "scripts/lib", entries);
     return new Distribution(entries);
@@ -59,7 +57,7 @@ public record Distribution(List<Entry> entries) {
           RemoteException.Code.INVALID, "cannot tell where the lain jar is: pass --dist DIR");
     }
     Path root = jar.toAbsolutePath();
-    for (int up = Path.of(JAR).getNameCount(); up > 0; up--) {
+    for (int up = Path.of(NodeLayout.JAR).getNameCount(); up > 0; up--) {
       root = root.getParent();
     }
     return of(root, jar);

@@ -3,8 +3,11 @@ package dev.lain.nodeinstall;
 import static dev.lain.nodeinstall.RemoteShell.quote;
 
 import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.node.NodeInstall;
+import dev.lain.model.node.NodeLayout;
 import dev.lain.records.deployd.DeploydState;
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.records.nodes.JoinTokens;
+import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -242,7 +245,9 @@ public final class NodeJoin {
               () -> awaitRegistration(node, token, request));
       storeCall(
           () -> {
-            new NodeInstall(
+            NodeInstalls.save(
+                store,
+                new NodeInstall(
                     node.name(),
                     node.ip(),
                     request.sshPort(),
@@ -253,8 +258,7 @@ public final class NodeJoin {
                     request.labels(),
                     request.agentArgs(),
                     request.nodeStoreUrl(),
-                    distribution.entries().stream().map(Distribution.Entry::relative).toList())
-                .save(store);
+                    distribution.entries().stream().map(Distribution.Entry::relative).toList()));
             return null;
           });
       progress.accept("[" + node + "] joined as " + registered.key());

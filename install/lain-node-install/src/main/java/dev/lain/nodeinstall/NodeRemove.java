@@ -2,8 +2,10 @@ package dev.lain.nodeinstall;
 
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
+import dev.lain.model.node.NodeInstall;
 import dev.lain.records.deployd.DeploydState;
-import dev.lain.store.KeyValue;
+import dev.lain.records.nodes.EtcdMembers;
+import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import java.time.Duration;
@@ -31,8 +33,6 @@ import java.util.function.Function;
  * refused) are a warning: the node is removed all the same, and the files stay.
  */
 public final class NodeRemove {
-  /** LAIN's list of etcd members: {@code /lain/nodes/etcd-members/<name>:<ip>:<port>}. */
-  public static final String ETCD_MEMBERS = "/lain/nodes/etcd-members/";
 
   /**
    * @param storeNodes names or IPs of nodes the store runs on (with the embedded store, the
@@ -97,13 +97,10 @@ public final class NodeRemove {
           RemoteException.Code.REFUSED,
           "node " + name + " is the last node of the cluster; it cannot be removed");
     }
-    for (KeyValue kv : store.list(ETCD_MEMBERS).entries()) {
-      String member = kv.key().substring(ETCD_MEMBERS.length());
-      if (member.startsWith(name + ":") || kv.value().strip().equals(node.ip())) {
-        throw new RemoteException(
-            RemoteException.Code.REFUSED,
-            "node " + name + " is an etcd member; remove it from the etcd cluster first");
-      }
+    if (EtcdMembers.includes(store, name, node.ip())) {
+      throw new RemoteException(
+          RemoteException.Code.REFUSED,
+          "node " + name + " is an etcd member; remove it from the etcd cluster first");
     }
     if (request.storeNodes().contains(name) || request.storeNodes().contains(node.ip())) {
       throw new RemoteException(
@@ -146,7 +143,7 @@ public final class NodeRemove {
     }
     progress.accept("[" + name + "] drain: no instance left");
 
-    Optional<NodeInstall> install = NodeInstall.load(store, name);
+    Optional<NodeInstall> install = NodeInstalls.load(store, name);
     if (install.isPresent()) {
       stopAgentAndDeleteFiles(install.get());
     } else if (ClusterNodes.alive(store, name)) {
@@ -158,7 +155,7 @@ public final class NodeRemove {
               + " then run node remove again (it stays draining)");
     }
     ClusterNodes.unregister(store, name);
-    NodeInstall.delete(store, name);
+    NodeInstalls.delete(store, name);
     progress.accept("[" + name + "] removed");
   }
 
@@ -171,7 +168,7 @@ public final class NodeRemove {
     NodeAddress address = new NodeAddress(install.name(), install.ip());
     try (RemoteShell shell = ssh.connect(address, install.sshPort())) {
       progress.accept("[" + install.name() + "] stop the agent (" + install.agentMode() + ") ...");
-      starters.apply(install.agentMode()).stop(shell, install.launch());
+      starters.apply(install.agentMode()).stop(shell, AgentLaunch.of(install));
       progress.accept("[" + install.name() + "] stop the agent: stopped");
       deleteFiles(shell, install);
     } catch (RemoteException e) {

@@ -2,6 +2,9 @@ package dev.lain.nodeinstall;
 
 import static dev.lain.nodeinstall.RemoteShell.quote;
 
+import dev.lain.model.node.NodeInstall;
+import dev.lain.model.node.NodeLayout;
+import dev.lain.records.nodes.NodeInstalls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -189,7 +192,7 @@ public record NodeUninstall(
             + ": "
             + why
             + " (install record "
-            + NodeInstall.PREFIX
+            + NodeInstalls.PREFIX
             + install.name()
             + "); nothing was deleted");
   }

@@ -2,6 +2,7 @@ package dev.lain.nodeinstall;
 
 import static dev.lain.nodeinstall.RemoteShell.quote;
 
+import dev.lain.model.node.NodeLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 

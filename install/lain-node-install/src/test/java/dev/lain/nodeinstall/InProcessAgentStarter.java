@@ -4,7 +4,7 @@ import dev.lain.agent.AgentConfig;
 import dev.lain.agent.NodeAgent;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.Resources;
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.records.nodes.JoinTokens;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.store.Store;
 import java.nio.file.Path;

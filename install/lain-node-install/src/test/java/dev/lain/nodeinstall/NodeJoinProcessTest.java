@@ -16,8 +16,10 @@ import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
+import dev.lain.model.node.NodeLayout;
 import dev.lain.records.deployd.DeploydState;
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.records.nodes.JoinTokens;
+import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.scheduler.EngineSettings;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
@@ -203,7 +205,7 @@ class NodeJoinProcessTest {
           .doesNotContain("RedeemJoinToken");
       assertThat(sandbox.resolve("opt/lain/etc/join-token")).doesNotExist();
       assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty();
-      assertThat(NodeInstall.load(store, "node2")).isPresent();
+      assertThat(NodeInstalls.load(store, "node2")).isPresent();
 
       // The joined node receives an instance for real: a container in the private dockerd.
       DeploydState state = new DeploydState(store);

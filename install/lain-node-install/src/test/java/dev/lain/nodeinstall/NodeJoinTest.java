@@ -15,9 +15,13 @@ import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
+import dev.lain.model.node.NodeInstall;
+import dev.lain.model.node.NodeLayout;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.records.nodes.EtcdMembers;
+import dev.lain.records.nodes.JoinTokens;
+import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.scheduler.EngineSettings;
 import dev.lain.store.Store;
@@ -198,7 +202,7 @@ class NodeJoinTest {
     assertThat(new DeploydState(store).nodes()).doesNotContainKey(node);
     assertThat(store.get(DeploydKeys.heartbeat(node))).isEmpty();
     assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty();
-    assertThat(NodeInstall.load(store, node)).isEmpty();
+    assertThat(NodeInstalls.load(store, node)).isEmpty();
   }
 
   @Test
@@ -213,7 +217,7 @@ class NodeJoinTest {
     assertThat(sshd.sandbox.resolve("opt/lain/bin/laind")).isExecutable();
     assertThat(sshd.sandbox.resolve("opt/lain/etc/lain-node-agent")).doesNotExist(); // in-process
     assertThat(store.list(JoinTokens.PREFIX).entries()).isEmpty(); // redeemed
-    assertThat(NodeInstall.load(store, "node2"))
+    assertThat(NodeInstalls.load(store, "node2"))
         .get()
         .extracting(NodeInstall::agentMode)
         .isEqualTo("in-process");
@@ -415,7 +419,7 @@ class NodeJoinTest {
         .contains(
             "[node2:127.0.0.1]   ==> [2/4] docker-storage: give the device to Docker",
             "[node2:127.0.0.1] set up Docker on /dev/vdb: done");
-    assertThat(NodeInstall.load(store, "node2").orElseThrow().dockerDevice()).contains("/dev/vdb");
+    assertThat(NodeInstalls.load(store, "node2").orElseThrow().dockerDevice()).contains("/dev/vdb");
   }
 
   static Stream<Arguments> withoutClusterOptions() {
@@ -516,7 +520,7 @@ class NodeJoinTest {
                 remove.remove(
                     new NodeRemove.Request("node2", Set.of("127.0.0.1"), Duration.ofSeconds(5))))
         .hasMessageContaining("node node2 runs the cluster store");
-    store.put(NodeRemove.ETCD_MEMBERS + "node2:127.0.0.1:22", "127.0.0.1");
+    store.put(EtcdMembers.PREFIX + "node2:127.0.0.1:22", "127.0.0.1");
     assertThatThrownBy(
             () -> remove.remove(new NodeRemove.Request("node2", Set.of(), Duration.ofSeconds(5))))
         .hasMessageContaining("is an etcd member");
@@ -596,9 +600,11 @@ class NodeJoinTest {
         .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
     registerFakeNode("node9", "127.0.0.9");
     // A crafted record: the same files, but "installed" under /usr.
-    NodeInstall real = NodeInstall.load(store, "node2").orElseThrow();
+    NodeInstall real = NodeInstalls.load(store, "node2").orElseThrow();
     NodeLayout layout = real.layout();
-    new NodeInstall(
+    NodeInstalls.save(
+        store,
+        new NodeInstall(
             real.name(),
             real.ip(),
             real.sshPort(),
@@ -610,8 +616,7 @@ class NodeJoinTest {
             real.labels(),
             real.agentArgs(),
             real.storeUrl(),
-            real.files())
-        .save(store);
+            real.files()));
     try (var before = Files.walk(sshd.sandbox.resolve("opt/lain"))) {
       List<Path> files = before.toList();
 

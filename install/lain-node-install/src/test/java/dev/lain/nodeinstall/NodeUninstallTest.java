@@ -3,6 +3,8 @@ package dev.lain.nodeinstall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lain.model.node.NodeInstall;
+import dev.lain.model.node.NodeLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.lain.agent;
 
 import dev.lain.records.deployd.DeploydJson;
+import dev.lain.records.nodes.AgentToken;
 import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.LogOptions;

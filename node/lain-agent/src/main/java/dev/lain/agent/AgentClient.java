@@ -3,6 +3,7 @@ package dev.lain.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.records.deployd.DeploydJson;
+import dev.lain.records.nodes.AgentToken;
 import dev.lain.runtime.LogOptions;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;

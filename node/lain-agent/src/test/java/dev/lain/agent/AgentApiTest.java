@@ -20,6 +20,7 @@ import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
 import dev.lain.model.deploy.TargetState;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.nodes.AgentToken;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.runtime.LogOptions;
 import dev.lain.runtime.RequestBuilder;

@@ -2,6 +2,7 @@ package dev.lain.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.records.nodes.AgentToken;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;
 import java.util.ArrayList;

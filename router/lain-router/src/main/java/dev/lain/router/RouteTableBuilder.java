@@ -8,15 +8,15 @@ import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Readiness;
 import dev.lain.model.deploy.TargetState;
 import dev.lain.model.deploy.WebSettings;
+import dev.lain.model.web.Mountpoint;
+import dev.lain.model.web.Mountpoints;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.deployd.DeploydSnapshot;
 import dev.lain.records.deployd.Versioned;
+import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.router.render.Backend;
 import dev.lain.router.render.Route;
 import dev.lain.router.render.RouteTable;
-import dev.lain.spec.DeclaredMountpoint;
-import dev.lain.spec.Mountpoint;
-import dev.lain.spec.Mountpoints;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,18 +66,19 @@ public final class RouteTableBuilder {
         continue;
       }
       WebSettings web = spec.web().get();
-      List<DeclaredMountpoint> declared = new ArrayList<>();
-      for (String text : web.mountpoints()) {
-        try {
-          declared.add(Mountpoints.parse(text));
-        } catch (IllegalArgumentException e) {
-          problems.add(name + ": " + e.getMessage());
-        }
+      for (String text : web.unreadable()) {
+        problems.add(
+            name
+                + ": mountpoint '"
+                + text
+                + "' "
+                + Mountpoints.problem(text).orElse("is not a mountpoint"));
       }
       List<Mountpoint> mountpoints;
       try {
         mountpoints =
-            Mountpoints.effective(spec.app(), web.defaultMountpoints(), declared, config.domains());
+            Mountpoints.effective(
+                spec.app(), web.defaultMountpoints(), web.mountpoints(), config.domains());
       } catch (IllegalArgumentException e) {
         problems.add(name + ": " + e.getMessage());
         continue;
@@ -92,7 +93,12 @@ public final class RouteTableBuilder {
       for (Mountpoint m :
           Mountpoints.effective(service.name(), true, List.of(), config.domains())) {
         routes.add(
-            new Route(service.upstream(), m.host(), m.path(), false, service.parsedBackends()));
+            new Route(
+                service.upstream(),
+                m.host(),
+                m.path(),
+                false,
+                service.endpoints().stream().map(e -> new Backend(e.ip(), e.port())).toList()));
       }
     }
     RouteTable table =

@@ -1,33 +1,27 @@
 package dev.lain.router;
 
 import dev.lain.model.router.RouterStatus;
+import dev.lain.records.certs.CertificateStore;
+import dev.lain.records.certs.ServableCertificates;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.deployd.DeploydCache;
-import dev.lain.records.deployd.DeploydJson;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydSnapshot;
+import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.router.render.RouteTable;
 import dev.lain.store.Lease;
 import dev.lain.store.LeaseKeeper;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
-import dev.lain.tls.CertificateCheck;
-import dev.lain.tls.CertificateStore;
-import dev.lain.tls.CertificateSummary;
-import dev.lain.tls.StoredCertificate;
-import dev.lain.tls.TlsException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +70,8 @@ public final class Router implements AutoCloseable {
   private final NginxDriver nginx;
   private final InstantSource clock;
   private final ClusterConfigStore clusterConfig;
-  private final CertificateStore certificates;
+  private final ServableCertificates certificates;
+  private final DeploydState state;
   private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final AtomicBoolean leaseLost = new AtomicBoolean(true);
 
@@ -91,9 +86,6 @@ public final class Router implements AutoCloseable {
   private RouterStatus written;
   private volatile RouterStatus status;
 
-  /** Stored certificates already checked, with why each is broken (checking parses keys). */
-  private final Map<StoredCertificate, List<String>> checked = new HashMap<>();
-
   private volatile boolean closed;
 
   /** What nginx serves: the routes (without revision) and the certificates they may use. */
@@ -105,7 +97,8 @@ public final class Router implements AutoCloseable {
     this.nginx = nginx;
     this.clock = clock;
     this.clusterConfig = new ClusterConfigStore(store);
-    this.certificates = new CertificateStore(store, clock);
+    this.certificates = new ServableCertificates(new CertificateStore(store, clock));
+    this.state = new DeploydState(store);
     this.status = RouterStatus.initial(config.name());
     this.loop = Thread.ofPlatform().name("router " + config.name()).unstarted(this::run);
   }
@@ -253,47 +246,12 @@ public final class Router implements AutoCloseable {
             effectiveMillis));
   }
 
-  /**
-   * The stored certificates nginx can load, as name → PEM pair; the others are named in {@code
-   * problems}. A certificate passed {@code lainctl ssl add}'s check when it was added, so one that
-   * fails that check as of its {@code addedAt} is broken (nginx would refuse the whole
-   * configuration); expiry since then is not a reason to stop serving it.
-   */
   private Map<String, NginxDriver.Pem> usableCertificates(List<String> problems) {
-    CertificateStore.CertificateList list = certificates.list();
-    list.unreadable()
-        .forEach(u -> problems.add("certificate " + u.name() + " is unreadable: " + u.problem()));
-    Map<String, NginxDriver.Pem> usable = new TreeMap<>();
-    Set<StoredCertificate> current = new HashSet<>();
-    for (CertificateSummary summary : list.certificates()) {
-      Optional<StoredCertificate> stored;
-      try {
-        stored = certificates.get(summary.name());
-      } catch (TlsException e) {
-        problems.add(e.getMessage());
-        continue;
-      }
-      if (stored.isEmpty()) {
-        continue;
-      }
-      StoredCertificate c = stored.get();
-      current.add(c);
-      List<String> broken = checked.computeIfAbsent(c, Router::brokenBecause);
-      if (broken.isEmpty()) {
-        usable.put(c.name(), new NginxDriver.Pem(c.certificate(), c.key()));
-      } else {
-        problems.add("certificate " + c.name() + " is left out: " + String.join("; ", broken));
-      }
-    }
-    checked.keySet().retainAll(current);
-    return usable;
-  }
-
-  private static List<String> brokenBecause(StoredCertificate c) {
-    return switch (CertificateCheck.check(c.certificate(), c.key(), c.addedAt())) {
-      case CertificateCheck.Passed passed -> List.of();
-      case CertificateCheck.Failed failed -> failed.problems();
-    };
+    Map<String, NginxDriver.Pem> pems = new TreeMap<>();
+    certificates
+        .read(problems)
+        .forEach((name, c) -> pems.put(name, new NginxDriver.Pem(c.certificate(), c.key())));
+    return pems;
   }
 
   private static RouteTable withoutRevision(RouteTable table) {
@@ -319,7 +277,7 @@ public final class Router implements AutoCloseable {
       written = null;
     }
     if (!next.equals(written)) {
-      store.put(DeploydKeys.router(config.name()), DeploydJson.write(next), lease.id());
+      state.reportRouter(next, lease.id());
       written = next;
     }
     status = next;

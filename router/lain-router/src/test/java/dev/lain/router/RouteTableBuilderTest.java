@@ -22,6 +22,7 @@ import dev.lain.records.config.ConfigKey;
 import dev.lain.records.deployd.DeploydSnapshot;
 import dev.lain.records.deployd.PodGroupNames;
 import dev.lain.records.deployd.Versioned;
+import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.router.render.Backend;
 import dev.lain.router.render.Route;
 import dev.lain.router.render.RouteTable;
@@ -88,7 +89,8 @@ class RouteTableBuilderTest {
 
   /** A web proc as the console stores it: mountpoints as lain.yaml writes them. */
   static PodGroupSpec web(String name, boolean defaults, String... mountpoints) {
-    return spec(name, 1, HTTP, Optional.of(new WebSettings(List.of(mountpoints), defaults, false)));
+    return spec(
+        name, 1, HTTP, Optional.of(WebSettings.ofText(List.of(mountpoints), defaults, false)));
   }
 
   static Assignment assignment(PodGroupSpec spec, int instance, String node) {
@@ -352,7 +354,7 @@ class RouteTableBuilderTest {
           default -> throw new IllegalArgumentException(check);
         };
     PodGroupSpec spec =
-        spec(PG, 1, healthCheck, Optional.of(new WebSettings(List.of(), true, false)));
+        spec(PG, 1, healthCheck, Optional.of(WebSettings.ofText(List.of(), true, false)));
     Assignment control = assignment(spec, 1, "node1");
     Assignment subject = assignment(spec, 2, "node2").withTarget(target);
     if (draining) {
@@ -588,7 +590,7 @@ class RouteTableBuilderTest {
             PG,
             1,
             HTTP,
-            Optional.of(new WebSettings(List.of("www.example.com", "/api"), true, httpsOnly)));
+            Optional.of(WebSettings.ofText(List.of("www.example.com", "/api"), true, httpsOnly)));
     PodGroupSpec other = web("other.web.web", true);
 
     RouteTableBuilder.Result result =

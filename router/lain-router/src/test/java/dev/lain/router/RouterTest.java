@@ -21,6 +21,8 @@ import dev.lain.model.deploy.RunState;
 import dev.lain.model.deploy.TargetState;
 import dev.lain.model.deploy.WebSettings;
 import dev.lain.model.router.RouterStatus;
+import dev.lain.records.certs.CertificateStore;
+import dev.lain.records.certs.StoredCertificate;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
 import dev.lain.records.deployd.DeploydJson;
@@ -33,8 +35,6 @@ import dev.lain.store.Store;
 import dev.lain.testkit.LoopbackHttp;
 import dev.lain.testkit.RequiredServices;
 import dev.lain.tls.CertificateCheck;
-import dev.lain.tls.CertificateStore;
-import dev.lain.tls.StoredCertificate;
 import dev.lain.tls.testing.TestCertificates;
 import dev.lain.tls.testing.TestCertificates.Authority;
 import dev.lain.tls.testing.TestCertificates.Issued;
@@ -202,8 +202,8 @@ class RouterTest {
 
   @Test
   void servesEachHostOnTheRightPortsAndReportsTheRevisionItServes() throws Exception {
-    deploy(web(HELLO, "hello", new WebSettings(List.of(), true, false)), "hello-1");
-    deploy(web(SHOP, "shop", new WebSettings(List.of("shop.com"), true, false)), "shop-1");
+    deploy(web(HELLO, "hello", WebSettings.ofText(List.of(), true, false)), "hello-1");
+    deploy(web(SHOP, "shop", WebSettings.ofText(List.of("shop.com"), true, false)), "shop-1");
     long revision = store.revision();
     Ports p = ports();
     Router router = router("r1", nginx, p);
@@ -234,7 +234,7 @@ class RouterTest {
     try {
       Files.createDirectories(dir.resolve("r1"));
       Files.writeString(dir.resolve("r1/nginx.pid"), bystander.pid() + "\n");
-      deploy(web(HELLO, "hello", new WebSettings(List.of(), true, false)), "hello-1");
+      deploy(web(HELLO, "hello", WebSettings.ofText(List.of(), true, false)), "hello-1");
       Ports p = ports();
       Router router = router("r1", nginx, p);
 
@@ -249,7 +249,7 @@ class RouterTest {
 
   @Test
   void followsInstancesAsTheyJoinAndDrain() throws Exception {
-    PodGroupSpec spec = web(HELLO, "hello", new WebSettings(List.of(), true, false));
+    PodGroupSpec spec = web(HELLO, "hello", WebSettings.ofText(List.of(), true, false));
     deploy(spec, "hello-1");
     Ports p = ports();
     Router router = router("r1", nginx, p);
@@ -284,7 +284,7 @@ class RouterTest {
 
   @Test
   void removingTheLastInstanceAnswers503AndChangesAreCoalesced() throws Exception {
-    PodGroupSpec spec = web(HELLO, "hello", new WebSettings(List.of(), true, false));
+    PodGroupSpec spec = web(HELLO, "hello", WebSettings.ofText(List.of(), true, false));
     deploy(spec, "hello-1");
     Ports p = ports();
     Router router = router("r1", nginx, p);
@@ -315,7 +315,7 @@ class RouterTest {
             CertificateCheck.check(web.chainPem(), web.keyPem(), Instant.now());
     new CertificateStore(store, InstantSource.system()).add("web", checked.certificate());
     new ClusterConfigStore(store).set(ConfigKey.SSL, "{\"*.lain.local\":\"web\"}");
-    deploy(web(HELLO, "hello", new WebSettings(List.of(), true, true)), "hello-1");
+    deploy(web(HELLO, "hello", WebSettings.ofText(List.of(), true, true)), "hello-1");
     Ports p = ports();
     Router router = router("r1", nginx, p);
     awaitServing(router, store.revision());
@@ -363,7 +363,7 @@ class RouterTest {
             Instant.now());
     store.put(CertificateStore.storeKey("shop"), broken.toJson());
     new ClusterConfigStore(store).set(ConfigKey.SSL, "{\"shop.com\":\"shop\"}");
-    deploy(web(SHOP, "shop", new WebSettings(List.of("shop.com"), true, false)), "shop-1");
+    deploy(web(SHOP, "shop", WebSettings.ofText(List.of("shop.com"), true, false)), "shop-1");
     Ports p = ports();
     Router router = router("r1", nginx, p);
 
@@ -389,7 +389,7 @@ class RouterTest {
             + nginx
             + "' \"$@\"\n");
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
-    PodGroupSpec spec = web(HELLO, "hello", new WebSettings(List.of(), true, false));
+    PodGroupSpec spec = web(HELLO, "hello", WebSettings.ofText(List.of(), true, false));
     deploy(spec, "hello-1");
     Ports p = ports();
     Router router = router("r1", wrapper, p);
@@ -419,7 +419,7 @@ class RouterTest {
         web(
             SHOP,
             "shop",
-            new WebSettings(List.of("shop.com", "evil.com;}server{listen 9"), true, false)),
+            WebSettings.ofText(List.of("shop.com", "evil.com;}server{listen 9"), true, false)),
         "shop-1");
     Ports p = ports();
     Router router = router("r1", nginx, p);
@@ -432,7 +432,7 @@ class RouterTest {
 
   @Test
   void routersConvergeOnTheSameRoutesFromTheStoreAlone() throws Exception {
-    PodGroupSpec spec = web(HELLO, "hello", new WebSettings(List.of(), true, false));
+    PodGroupSpec spec = web(HELLO, "hello", WebSettings.ofText(List.of(), true, false));
     deploy(spec, "hello-1");
     Ports p1 = ports();
     Ports p2 = ports();

@@ -12,12 +12,11 @@ import dev.lain.cli.CliContext;
 import dev.lain.cli.lain.LainCommand;
 import dev.lain.console.Console;
 import dev.lain.console.ConsoleServer;
-import dev.lain.console.Users;
 import dev.lain.daemon.AgentLogs;
 import dev.lain.daemon.RegistryImages;
-import dev.lain.deployd.DeploydService;
+import dev.lain.records.console.Users;
+import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.router.Router;
-import dev.lain.router.SystemRoutes;
 import dev.lain.router.render.RouterSettings;
 import dev.lain.testkit.BusyboxImage;
 import dev.lain.testkit.DockerDaemon;
@@ -35,7 +34,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -151,7 +149,6 @@ class DeveloperWorkflowTest {
             0,
             new Console(
                 cluster.store,
-                new DeploydService(cluster.state, Optional::empty),
                 new RegistryImages(registry.address()),
                 new AgentLogs(cluster.state, new AgentClient(cluster.store)),
                 InstantSource.system()));

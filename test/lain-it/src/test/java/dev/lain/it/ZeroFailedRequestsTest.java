@@ -77,7 +77,7 @@ class ZeroFailedRequestsTest {
             new HealthCheck.Http("/index.html", Duration.ofSeconds(1), Duration.ofSeconds(1), 2),
             Duration.ZERO,
             Duration.ofSeconds(2))
-        .withWeb(new WebSettings(List.of(), true, false));
+        .withWeb(WebSettings.ofText(List.of(), true, false));
   }
 
   /** Copies that are assigned, running and healthy, with their versions. */

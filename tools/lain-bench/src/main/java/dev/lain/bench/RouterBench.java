@@ -170,7 +170,7 @@ public final class RouterBench implements Callable<Integer> {
             Duration.ZERO,
             Duration.ofSeconds(1))
         .withWeb(
-            new WebSettings(
+            WebSettings.ofText(
                 shape == Shape.DEFAULTS ? List.of() : List.of("/api", app + ".example.com"),
                 true,
                 false));

@@ -10,12 +10,10 @@ import dev.lain.agent.NodeAgent;
 import dev.lain.console.AppImages;
 import dev.lain.console.Console;
 import dev.lain.console.ConsoleServer;
-import dev.lain.console.Users;
-import dev.lain.deployd.DeploydService;
 import dev.lain.deployd.Engine;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.Resources;
-import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.console.Users;
 import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerState;
 import dev.lain.runtime.FakeRuntime;
@@ -112,11 +110,9 @@ class LainWorkflowTest {
                 : Optional.empty();
           }
         };
-    DeploydService deployd = new DeploydService(new DeploydState(store), Optional::empty);
     Console console =
         new Console(
             store,
-            deployd,
             images,
             (ref, follow, tail) ->
                 runtime.logs(

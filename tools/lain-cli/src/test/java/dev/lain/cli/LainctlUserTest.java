@@ -2,7 +2,7 @@ package dev.lain.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lain.console.Users;
+import dev.lain.records.console.Users;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import java.nio.file.Path;

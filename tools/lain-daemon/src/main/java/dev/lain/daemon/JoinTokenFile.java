@@ -1,6 +1,6 @@
 package dev.lain.daemon;
 
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.records.nodes.JoinTokens;
 import dev.lain.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

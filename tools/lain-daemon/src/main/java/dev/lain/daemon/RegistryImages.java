@@ -1,5 +1,6 @@
 package dev.lain.daemon;
 
+import dev.lain.api.ErrorCode;
 import dev.lain.build.BuildException;
 import dev.lain.build.ImageRef;
 import dev.lain.build.MetaVersion;
@@ -75,7 +76,7 @@ public final class RegistryImages implements AppImages {
 
   private ConsoleException unavailable(BuildException e) {
     return new ConsoleException(
-        ConsoleException.Code.UNAVAILABLE,
+        ErrorCode.UNAVAILABLE,
         "the cluster registry at " + registry + " cannot be read: " + e.getMessage());
   }
 }

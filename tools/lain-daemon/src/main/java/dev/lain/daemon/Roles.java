@@ -5,16 +5,14 @@ import dev.lain.agent.AgentConfig;
 import dev.lain.agent.NodeAgent;
 import dev.lain.console.Console;
 import dev.lain.console.ConsoleServer;
-import dev.lain.deployd.DeploydService;
 import dev.lain.records.deployd.DeploydState;
-import dev.lain.router.SystemRoutes;
+import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.docker.DockerRuntime;
 import dev.lain.store.Store;
 import java.net.URI;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +59,6 @@ final class Roles {
     Console console =
         new Console(
             store,
-            new DeploydService(state, Optional::empty),
             new RegistryImages(options.registry),
             new AgentLogs(state, new AgentClient(store)),
             InstantSource.system());
@@ -75,7 +72,8 @@ final class Roles {
    */
   private static void publishRegistry(Store store, String registry) {
     try {
-      SystemRoutes.publish(store, new SystemRoutes.SystemRoute("registry", List.of(registry)));
+      SystemRoutes.publish(
+          store, new SystemRoutes.SystemRoute(SystemRoutes.REGISTRY, List.of(registry)));
     } catch (IllegalArgumentException e) {
       log.info(
           "the registry {} is not served through the webrouters: {}", registry, e.getMessage());

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.lain.agent.AgentApi;
 import dev.lain.agent.AgentConfig;
 import dev.lain.records.deployd.DeploydKeys;
-import dev.lain.records.deployd.JoinTokens;
+import dev.lain.records.nodes.JoinTokens;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;

@@ -88,11 +88,27 @@ public record PodGroupRecord(
     return new PodGroupRecord(spec, previous, target, stopped, restartGenerations, drifts, notice);
   }
 
-  /** Restarts one instance, or every instance when {@code instance} is 0. */
-  public PodGroupRecord restarted(int instance) {
+  /** Starts, stops or restarts the chosen instances. */
+  public PodGroupRecord operated(Operation operation, Instances which) {
+    return switch (operation) {
+      case START -> targeted(which, TargetState.RUN);
+      case STOP -> targeted(which, TargetState.STOP);
+      case RESTART -> restarted(which);
+    };
+  }
+
+  private PodGroupRecord targeted(Instances which, TargetState target) {
+    return switch (which) {
+      case Instances.All all -> withTarget(target);
+      case Instances.One one -> withInstanceTarget(one.number(), target);
+    };
+  }
+
+  /** Restarts the chosen instances. */
+  public PodGroupRecord restarted(Instances which) {
     Map<Integer, Long> generations = new TreeMap<>(restartGenerations);
     for (int i = 1; i <= spec.numInstances(); i++) {
-      if (instance == 0 || instance == i) {
+      if (which.includes(i)) {
         generations.merge(i, 1L, Long::sum);
       }
     }

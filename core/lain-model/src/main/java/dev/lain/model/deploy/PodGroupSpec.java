@@ -48,9 +48,7 @@ public record PodGroupSpec(
       throw new IllegalArgumentException("spec versions start at 1: " + version);
     }
     Objects.requireNonNull(container, "container");
-    if (numInstances < 0) {
-      throw new IllegalArgumentException("negative instance count: " + numInstances);
-    }
+    Limits.require("num_instances", Limits.instancesProblem(numInstances));
     Objects.requireNonNull(restartPolicy, "restartPolicy");
     constraints = List.copyOf(constraints);
     Objects.requireNonNull(health, "health");
@@ -113,87 +111,99 @@ public record PodGroupSpec(
     return stateful || container.volumes().stream().anyMatch(v -> !v.equals(LOG_VOLUME));
   }
 
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   public PodGroupSpec withNumInstances(int n) {
-    return new PodGroupSpec(
-        name,
-        app,
-        version,
-        container,
-        n,
-        restartPolicy,
-        constraints,
-        stateful,
-        health,
-        setupTime,
-        killTimeout,
-        web);
+    return toBuilder().numInstances(n).build();
   }
 
   /** The next version of this pod group with another container (a rolling upgrade). */
   public PodGroupSpec upgradedTo(ContainerSpec newContainer) {
-    return new PodGroupSpec(
-        name,
-        app,
-        version + 1,
-        newContainer,
-        numInstances,
-        restartPolicy,
-        constraints,
-        stateful,
-        health,
-        setupTime,
-        killTimeout,
-        web);
+    return toBuilder().version(version + 1).container(newContainer).build();
   }
 
   /**
    * This spec under another version number (a rollback re-applies an old spec as a new version).
    */
   public PodGroupSpec withVersion(long newVersion) {
-    return new PodGroupSpec(
-        name,
-        app,
-        newVersion,
-        container,
-        numInstances,
-        restartPolicy,
-        constraints,
-        stateful,
-        health,
-        setupTime,
-        killTimeout,
-        web);
+    return toBuilder().version(newVersion).build();
   }
 
   public PodGroupSpec withWeb(WebSettings settings) {
-    return new PodGroupSpec(
-        name,
-        app,
-        version,
-        container,
-        numInstances,
-        restartPolicy,
-        constraints,
-        stateful,
-        health,
-        setupTime,
-        killTimeout,
-        Optional.of(settings));
+    return toBuilder().web(Optional.of(settings)).build();
   }
 
-  public PodGroupSpec withHealth(HealthCheck newHealth) {
-    return new PodGroupSpec(
-        name,
-        app,
-        version,
-        container,
-        numInstances,
-        restartPolicy,
-        constraints,
-        stateful,
-        newHealth,
-        setupTime,
-        killTimeout,
-        web);
+  /** Changes a spec field by field; {@link #build()} checks the result. */
+  public static final class Builder {
+    private final String name;
+    private final String app;
+    private long version;
+    private ContainerSpec container;
+    private int numInstances;
+    private RestartPolicy restartPolicy;
+    private List<NodeConstraint> constraints;
+    private boolean stateful;
+    private HealthCheck health;
+    private Duration setupTime;
+    private Duration killTimeout;
+    private Optional<WebSettings> web;
+
+    private Builder(PodGroupSpec s) {
+      name = s.name;
+      app = s.app;
+      version = s.version;
+      container = s.container;
+      numInstances = s.numInstances;
+      restartPolicy = s.restartPolicy;
+      constraints = s.constraints;
+      stateful = s.stateful;
+      health = s.health;
+      setupTime = s.setupTime;
+      killTimeout = s.killTimeout;
+      web = s.web;
+    }
+
+    public Builder version(long value) {
+      version = value;
+      return this;
+    }
+
+    public Builder container(ContainerSpec value) {
+      container = value;
+      return this;
+    }
+
+    public Builder numInstances(int value) {
+      numInstances = value;
+      return this;
+    }
+
+    public Builder health(HealthCheck value) {
+      health = value;
+      return this;
+    }
+
+    public Builder web(Optional<WebSettings> value) {
+      web = value;
+      return this;
+    }
+
+    public PodGroupSpec build() {
+      return new PodGroupSpec(
+          name,
+          app,
+          version,
+          container,
+          numInstances,
+          restartPolicy,
+          constraints,
+          stateful,
+          health,
+          setupTime,
+          killTimeout,
+          web);
+    }
   }
 }

@@ -56,6 +56,11 @@ public record ClusterConfig(Map<ConfigKey, ConfigEntry> entries, long revision) 
         entry(ConfigKey.SSL).effective(), new TypeReference<LinkedHashMap<String, String>>() {});
   }
 
+  /** Apps that cannot be undeployed. */
+  public List<String> protectedApps() {
+    return readJson(entry(ConfigKey.PROTECTED_APPS).effective(), new TypeReference<>() {});
+  }
+
   private static <T> T readJson(String canonical, TypeReference<T> type) {
     try {
       return JSON.readValue(canonical, type);

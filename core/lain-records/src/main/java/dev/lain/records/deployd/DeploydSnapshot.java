@@ -1,5 +1,7 @@
 package dev.lain.records.deployd;
 
+import dev.lain.api.deployd.NodeSummary;
+import dev.lain.api.deployd.PodGroupView;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
@@ -7,9 +9,14 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
+import dev.lain.model.deploy.Resources;
 import dev.lain.model.router.RouterStatus;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,5 +58,67 @@ public record DeploydSnapshot(
 
   public NodeMode modeOf(String node) {
     return modes.getOrDefault(node, NodeMode.ACTIVE);
+  }
+
+  /** A pod group with the engine's verdict and every assigned copy of its instances. */
+  public Optional<PodGroupView> podGroupView(String name) {
+    Versioned<PodGroupRecord> record = podGroups.get(name);
+    if (record == null) {
+      return Optional.empty();
+    }
+    Map<InstanceId, InstanceStatus> statuses = new HashMap<>();
+    for (InstanceStatus s : instances) {
+      statuses.put(s.id(), s);
+    }
+    List<PodGroupView.InstanceView> copies =
+        assignments.stream()
+            .filter(a -> a.id().podGroup().equals(name))
+            .sorted(Comparator.comparing(Assignment::id))
+            .map(
+                a -> {
+                  InstanceStatus s = statuses.get(a.id());
+                  return PodGroupView.InstanceView.of(
+                      a, s != null && s.node().equals(a.node()) ? s : null);
+                })
+            .toList();
+    PodGroupCondition condition =
+        conditions.getOrDefault(name, new PodGroupCondition("pending", "", Instant.EPOCH));
+    return Optional.of(
+        new PodGroupView(name, record.value().spec().app(), record.value(), condition, copies));
+  }
+
+  /** Every pod group (of {@code app}, if given), by name. */
+  public List<PodGroupView> podGroupViews(Optional<String> app) {
+    return podGroups.keySet().stream()
+        .sorted()
+        .map(this::podGroupView)
+        .flatMap(Optional::stream)
+        .filter(v -> app.map(v.app()::equals).orElse(true))
+        .toList();
+  }
+
+  /** Every node with what is allocated on it, by name. */
+  public List<NodeSummary> nodeSummaries() {
+    Map<String, Resources> allocated = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (Assignment a : assignments) {
+      allocated.merge(a.node(), a.spec().container().request(), Resources::plus);
+      counts.merge(a.node(), 1, Integer::sum);
+    }
+    return nodes.values().stream()
+        .sorted(Comparator.comparing(NodeInfo::name))
+        .map(
+            n ->
+                new NodeSummary(
+                    n.name(),
+                    n.ip(),
+                    n.sshPort(),
+                    alive.contains(n.name()),
+                    modeOf(n.name()),
+                    n.capacity(),
+                    allocated.getOrDefault(n.name(), Resources.ZERO),
+                    counts.getOrDefault(n.name(), 0),
+                    n.labels()))
+        .toList();
   }
 }

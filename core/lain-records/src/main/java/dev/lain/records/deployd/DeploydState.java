@@ -232,6 +232,11 @@ public final class DeploydState {
 
   // ---- webrouters -----------------------------------------------------------------------
 
+  /** A webrouter's report, kept while {@code leaseId} lives. */
+  public void reportRouter(RouterStatus status, long leaseId) {
+    store.put(DeploydKeys.router(status.name()), DeploydJson.write(status), leaseId);
+  }
+
   /** The live webrouters' reports, by name. */
   public List<RouterStatus> routers() {
     return readAll(store.list(DeploydKeys.ROUTERS), RouterStatus.class, problems -> {}).stream()

@@ -11,6 +11,7 @@ import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.Instances;
 import dev.lain.model.deploy.NodeConstraint;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
@@ -93,7 +94,7 @@ class DeploydStateTest {
     PodGroupRecord record =
         PodGroupRecord.deployed(spec)
             .withInstanceTarget(2, TargetState.STOP)
-            .restarted(1)
+            .restarted(Instances.one(1))
             .withDrift(3, new DriftRequest(Optional.of("node2"), true));
     NodeInfo node =
         new NodeInfo(

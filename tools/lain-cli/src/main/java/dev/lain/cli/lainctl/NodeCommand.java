@@ -1,20 +1,18 @@
 package dev.lain.cli.lainctl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lain.api.deployd.NodeSummary;
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.Table;
-import dev.lain.deployd.DeploydService;
-import dev.lain.deployd.NodeSummary;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
+import dev.lain.model.node.NodeLayout;
 import dev.lain.nodeinstall.BootstrapStorageStep;
 import dev.lain.nodeinstall.ClusterKey;
 import dev.lain.nodeinstall.ClusterNodes;
 import dev.lain.nodeinstall.Distribution;
 import dev.lain.nodeinstall.NodeAddress;
-import dev.lain.nodeinstall.NodeInstall;
 import dev.lain.nodeinstall.NodeJoin;
-import dev.lain.nodeinstall.NodeLayout;
 import dev.lain.nodeinstall.NodeRemove;
 import dev.lain.nodeinstall.RemoteException;
 import dev.lain.nodeinstall.SshConnector;
@@ -22,6 +20,8 @@ import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
 import dev.lain.records.deployd.DeploydJson;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.deployd.PodGroups;
+import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.store.Store;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -83,8 +83,8 @@ final class NodeCommand implements Callable<Integer> {
     return lainctl.withStore(action);
   }
 
-  static DeploydService service(Store store) {
-    return new DeploydService(new DeploydState(store), Optional::empty);
+  static List<NodeSummary> nodes(Store store) {
+    return PodGroups.read(() -> new DeploydState(store).snapshot().nodeSummaries());
   }
 
   static String json(Object value) {
@@ -118,7 +118,7 @@ final class NodeCommand implements Callable<Integer> {
     public Integer call() {
       return node.withStore(
           store -> {
-            List<NodeSummary> nodes = service(store).nodes();
+            List<NodeSummary> nodes = nodes(store);
             PrintWriter out = node.lainctl.context.out();
             if (output == ListFormat.json) {
               out.println(json(nodes));
@@ -162,7 +162,7 @@ final class NodeCommand implements Callable<Integer> {
             DeploydState state = new DeploydState(store);
             NodeInfo info = ClusterNodes.find(state, name);
             NodeSummary summary =
-                service(store).nodes().stream()
+                nodes(store).stream()
                     .filter(s -> s.name().equals(info.name()))
                     .findFirst()
                     .orElseThrow();
@@ -184,7 +184,7 @@ final class NodeCommand implements Callable<Integer> {
                     .sorted()
                     .toList());
             all.put("instances", state.instancesOf(info.name()));
-            NodeInstall.load(store, info.name()).ifPresent(i -> all.put("install", i));
+            NodeInstalls.load(store, info.name()).ifPresent(i -> all.put("install", i));
             node.lainctl.context.out().println(json(all));
             return ExitCode.OK;
           });
@@ -196,7 +196,7 @@ final class NodeCommand implements Callable<Integer> {
     return withStore(
         store -> {
           NodeInfo info = ClusterNodes.find(new DeploydState(store), name);
-          service(store).setNodeMode(info.name(), mode);
+          new PodGroups(new DeploydState(store)).setNodeMode(info.name(), mode);
           lainctl.context.out().println("node " + info.name() + ": " + done);
           return ExitCode.OK;
         });
@@ -468,7 +468,7 @@ final class NodeCommand implements Callable<Integer> {
             Distribution distribution =
                 dist == null
                     ? Distribution.ofRunningJar()
-                    : Distribution.of(dist, dist.resolve(Distribution.JAR));
+                    : Distribution.of(dist, dist.resolve(NodeLayout.JAR));
             NodeJoin.Request request =
                 new NodeJoin.Request(
                     addresses,

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.Table;
+import dev.lain.records.certs.CertificateStore;
+import dev.lain.records.certs.CertificateStoreException;
+import dev.lain.records.certs.CertificateSummary;
 import dev.lain.records.config.ConfigKey;
 import dev.lain.records.config.ConfigValue;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.tls.CertificateCheck;
-import dev.lain.tls.CertificateStore;
-import dev.lain.tls.CertificateSummary;
 import dev.lain.tls.CheckedCertificate;
-import dev.lain.tls.TlsException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +82,7 @@ final class SslCommand implements Callable<Integer> {
     PrintWriter err = lainctl.context.err();
     try (Store store = lainctl.openStore()) {
       return action.apply(new CertificateStore(store, InstantSource.fixed(now)));
-    } catch (TlsException e) {
+    } catch (CertificateStoreException e) {
       err.println("error: " + e.getMessage());
       switch (e.code()) {
         case EXISTS -> err.println("Add --force to replace it, or choose another name.");

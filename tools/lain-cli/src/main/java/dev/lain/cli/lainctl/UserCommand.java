@@ -2,8 +2,8 @@ package dev.lain.cli.lainctl;
 
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.Table;
-import dev.lain.console.User;
-import dev.lain.console.Users;
+import dev.lain.model.console.User;
+import dev.lain.records.console.Users;
 import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;

@@ -51,7 +51,7 @@ class NodeAddStorageOptionsTest {
       assertThat(options.noSystemd()).isTrue();
       assertThat(
               new BootstrapStorageStep(
-                      dev.lain.nodeinstall.NodeLayout.standard("/opt/lain"),
+                      dev.lain.model.node.NodeLayout.standard("/opt/lain"),
                       options,
                       Optional.of("/dev/vdb"),
                       line -> {})
