@@ -22,7 +22,11 @@ public final class LeaderElection implements AutoCloseable {
 
   /** Told about changes of leadership, from one thread, in order. */
   public interface Listener {
-    void elected();
+    /**
+     * This candidate leads; every write it makes as the leader should be conditional on {@code
+     * fence} ({@link Fence#commit}), so that it writes nothing once another one leads.
+     */
+    void elected(Fence fence);
 
     void revoked();
   }
@@ -40,6 +44,7 @@ public final class LeaderElection implements AutoCloseable {
   private enum Signal {
     CHANGED,
     LEASE_LOST,
+    RESIGN,
     CLOSE
   }
 
@@ -73,6 +78,14 @@ public final class LeaderElection implements AutoCloseable {
     return leader;
   }
 
+  /**
+   * Steps down (if leading) and campaigns again at the back of the line: for a leader that found
+   * itself fenced out, so that it follows the one that leads now.
+   */
+  public void resign() {
+    signals.add(Signal.RESIGN);
+  }
+
   /** Resigns (if leading) and stops campaigning. */
   @Override
   public void close() {
@@ -100,7 +113,7 @@ public final class LeaderElection implements AutoCloseable {
       try {
         follow(campaign);
       } finally {
-        setLeader(false);
+        setLeader(Optional.empty());
         endCampaign(campaign);
       }
     }
@@ -112,7 +125,7 @@ public final class LeaderElection implements AutoCloseable {
     LeaseKeeper keeper = null;
     Watch watch = null;
     try {
-      store.put(key, candidate, lease.id());
+      long written = store.put(key, candidate, lease.id());
       keeper = LeaseKeeper.start(store, lease, () -> signals.add(Signal.LEASE_LOST));
       long from = store.list(prefix).revision() + 1;
       watch =
@@ -137,7 +150,7 @@ public final class LeaderElection implements AutoCloseable {
                 }
               });
       signals.add(Signal.CHANGED);
-      return new Campaign(key, lease, keeper, watch);
+      return new Campaign(key, new Fence(key, written), lease, keeper, watch);
     } catch (StoreException e) {
       if (watch != null) {
         watch.close();
@@ -168,6 +181,10 @@ public final class LeaderElection implements AutoCloseable {
           log.warn("lost the lease for {}; campaigning again", prefix);
           return;
         }
+        case RESIGN -> {
+          log.warn("resigned the lead of {}; campaigning again", prefix);
+          return;
+        }
         case CHANGED -> {
           try {
             List<KeyValue> line = store.list(prefix).entries();
@@ -175,7 +192,8 @@ public final class LeaderElection implements AutoCloseable {
               log.warn("our candidacy {} vanished; campaigning again", campaign.key());
               return;
             }
-            setLeader(first(line).map(kv -> kv.key().equals(campaign.key())).orElse(false));
+            boolean first = first(line).map(kv -> kv.key().equals(campaign.key())).orElse(false);
+            setLeader(first ? Optional.of(campaign.fence()) : Optional.empty());
           } catch (StoreException e) {
             // Keep the current belief: the lease keeper will tell if the store stays away too long.
             log.warn("cannot read the candidates of {}: {}", prefix, e.getMessage());
@@ -202,7 +220,7 @@ public final class LeaderElection implements AutoCloseable {
         if (signal == Signal.CLOSE) {
           return true;
         }
-        leaseLost |= signal == Signal.LEASE_LOST;
+        leaseLost |= signal == Signal.LEASE_LOST || signal == Signal.RESIGN;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -215,14 +233,15 @@ public final class LeaderElection implements AutoCloseable {
     return closed;
   }
 
-  private void setLeader(boolean now) {
+  private void setLeader(Optional<Fence> fence) {
+    boolean now = fence.isPresent();
     if (now == leader) {
       return;
     }
     leader = now;
     try {
       if (now) {
-        listener.elected();
+        listener.elected(fence.get());
       } else {
         listener.revoked();
       }
@@ -243,7 +262,7 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
-  private record Campaign(String key, Lease lease, LeaseKeeper keeper, Watch watch) {}
+  private record Campaign(String key, Fence fence, Lease lease, LeaseKeeper keeper, Watch watch) {}
 
   private void endCampaign(Campaign campaign) {
     campaign.watch().close();

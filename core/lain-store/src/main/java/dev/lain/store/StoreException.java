@@ -19,7 +19,12 @@ public final class StoreException extends RuntimeException {
     /** The store was closed. */
     CLOSED,
     /** The backend's local storage failed (disk, permissions, lock). */
-    STORAGE
+    STORAGE,
+    /**
+     * A leader's write was refused because it no longer holds its {@link Fence}: another candidate
+     * leads (or will) and nothing was written.
+     */
+    FENCED
   }
 
   private final Code code;

@@ -691,7 +691,7 @@ public abstract class StoreContract {
                 shortLeaseTtl(),
                 new LeaderElection.Listener() {
                   @Override
-                  public void elected() {
+                  public void elected(Fence fence) {
                     maxLeaders.accumulateAndGet(leaders.incrementAndGet(), Math::max);
                   }
 
@@ -715,6 +715,39 @@ public abstract class StoreContract {
     }
   }
 
+  @Test
+  void aLeadersFencedWritesApplyWhileItLeadsAndNotOnceAnotherLeads() {
+    String name = key("fenced");
+    Events one = new Events();
+    Events two = new Events();
+    try (LeaderElection first = LeaderElection.start(store, name, "node-1", shortLeaseTtl(), one)) {
+      await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
+      Fence fence = one.fence;
+      assertThat(fence.holds(store)).isTrue();
+      Txn write = Txn.always(List.of(new Txn.Put(key("fenced-value"), "by node-1")));
+      assertThat(fence.commit(store, write).succeeded()).isTrue();
+
+      try (LeaderElection second =
+          LeaderElection.start(store, name, "node-2", shortLeaseTtl(), two)) {
+        first.resign();
+        await().atMost(Duration.ofSeconds(10)).until(second::isLeader);
+
+        assertThat(fence.holds(store)).isFalse();
+        assertThatThrownBy(
+                () ->
+                    fence.commit(
+                        store,
+                        Txn.always(List.of(new Txn.Put(key("fenced-value"), "late node-1")))))
+            .isInstanceOfSatisfying(
+                StoreException.class,
+                e -> assertThat(e.code()).isEqualTo(StoreException.Code.FENCED));
+        assertThat(store.get(key("fenced-value")).orElseThrow().value()).isEqualTo("by node-1");
+        assertThat(two.fence.holds(store)).isTrue();
+        assertThat(one.log).containsExactly("elected", "revoked");
+      }
+    }
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------
 
   @Test
@@ -732,9 +765,11 @@ public abstract class StoreContract {
 
   private static final class Events implements LeaderElection.Listener {
     final List<String> log = new CopyOnWriteArrayList<>();
+    volatile Fence fence;
 
     @Override
-    public void elected() {
+    public void elected(Fence fence) {
+      this.fence = fence;
       log.add("elected");
     }
 

@@ -8,8 +8,6 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.records.deployd.DeploydCache;
-import dev.lain.records.deployd.DeploydJson;
-import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydSnapshot;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.deployd.Versioned;
@@ -19,6 +17,7 @@ import dev.lain.scheduler.EngineSettings;
 import dev.lain.scheduler.NodeState;
 import dev.lain.scheduler.Plan;
 import dev.lain.scheduler.Reconciler;
+import dev.lain.store.Fence;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import java.time.Duration;
@@ -41,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It also keeps the one piece of state that is not in the store: since when each node's
  * heartbeat has been missing (a new leader starts counting afresh, which only delays a decision).
+ *
+ * <p>Every write is conditional on the leadership {@link Fence} it was started with: an engine
+ * whose master was paused past its lease and resumes writes nothing, stops, and tells its master
+ * (which steps down).
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -63,9 +66,18 @@ public final class Engine implements AutoCloseable {
   private DeploydCache cache;
   private long lastWrite;
 
-  private Engine(Store store, EngineSettings settings, InstantSource clock, Duration tick) {
+  private final Runnable fencedOut;
+
+  private Engine(
+      Store store,
+      Fence fence,
+      Runnable fencedOut,
+      EngineSettings settings,
+      InstantSource clock,
+      Duration tick) {
     this.store = store;
-    this.state = new DeploydState(store);
+    this.state = DeploydState.leading(store, fence);
+    this.fencedOut = fencedOut;
     this.settings = settings;
     this.clock = clock;
     this.tick = tick;
@@ -73,10 +85,21 @@ public final class Engine implements AutoCloseable {
     this.loop = Thread.ofPlatform().name("deployd-engine").unstarted(this::run);
   }
 
-  /** Starts reconciling (call on the elected leader). */
+  /**
+   * Starts reconciling, on the elected leader.
+   *
+   * @param fence the leadership every write is conditional on
+   * @param fencedOut told (once, from the engine's thread) when a write found the leadership gone;
+   *     the engine has stopped making changes by then
+   */
   public static Engine start(
-      Store store, EngineSettings settings, InstantSource clock, Duration tick) {
-    Engine engine = new Engine(store, settings, clock, tick);
+      Store store,
+      Fence fence,
+      Runnable fencedOut,
+      EngineSettings settings,
+      InstantSource clock,
+      Duration tick) {
+    Engine engine = new Engine(store, fence, fencedOut, settings, clock, tick);
     engine.loop.start();
     return engine;
   }
@@ -125,6 +148,12 @@ public final class Engine implements AutoCloseable {
           pass();
         }
       } catch (StoreException e) {
+        if (e.code() == StoreException.Code.FENCED) {
+          log.warn("engine stops: {}", e.getMessage());
+          closed = true;
+          fencedOut.run();
+          return;
+        }
         log.warn("engine pass failed, retrying: {}", e.getMessage());
       } catch (RuntimeException e) {
         log.error("engine pass failed, retrying", e);
@@ -242,7 +271,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     if (!plan.isEmpty()) {
-      store.put(DeploydKeys.ENGINE, DeploydJson.write(status));
+      state.putEngineStatus(status);
     }
   }
 

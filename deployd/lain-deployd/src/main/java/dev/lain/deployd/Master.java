@@ -2,6 +2,7 @@ package dev.lain.deployd;
 
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.store.Fence;
 import dev.lain.store.LeaderElection;
 import dev.lain.store.Store;
 import java.time.InstantSource;
@@ -21,7 +22,8 @@ public final class Master implements AutoCloseable {
   private final MasterConfig config;
   private final InstantSource clock;
   private final DeploydApi api;
-  private final LeaderElection election;
+  // Set once the election has started; the listener may run before the constructor returns.
+  private volatile LeaderElection election;
   private volatile Engine engine;
 
   private Master(Store store, MasterConfig config, InstantSource clock) {
@@ -39,9 +41,11 @@ public final class Master implements AutoCloseable {
             config.leaderTtl(),
             new LeaderElection.Listener() {
               @Override
-              public void elected() {
-                log.info("master {} leads: starting the engine", config.advertise());
-                engine = Engine.start(store, config.engine(), clock, config.tick());
+              public void elected(Fence fence) {
+                log.info("master {} leads: starting the engine ({})", config.advertise(), fence);
+                engine =
+                    Engine.start(
+                        store, fence, Master.this::stepDown, config.engine(), clock, config.tick());
               }
 
               @Override
@@ -54,6 +58,15 @@ public final class Master implements AutoCloseable {
                 }
               }
             });
+  }
+
+  /** A write of the engine found another master leading: follow it. */
+  private void stepDown() {
+    log.warn("master {} was fenced out: another master leads; stepping down", config.advertise());
+    LeaderElection current = election;
+    if (current != null) {
+      current.resign();
+    }
   }
 
   public static Master start(Store store, MasterConfig config, InstantSource clock) {

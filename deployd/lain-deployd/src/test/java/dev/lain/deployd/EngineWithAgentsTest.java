@@ -23,6 +23,7 @@ import dev.lain.runtime.ContainerState;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.runtime.ImageBehaviour;
 import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Fence;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;
 import java.nio.file.Path;
@@ -66,6 +67,8 @@ class EngineWithAgentsTest {
     engine =
         Engine.start(
             store,
+            Fence.take(store, "/lain/deployd/leader/alone", "test"),
+            () -> {},
             new EngineSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3),
             InstantSource.system(),
             Duration.ofMillis(200));

@@ -21,6 +21,7 @@ import dev.lain.records.deployd.DeploydState;
 import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Fence;
 import dev.lain.store.MemoryStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,8 @@ class FakeTimeScenarioTest {
     engine =
         Engine.start(
             store,
+            Fence.take(store, "/lain/deployd/leader/alone", "test"),
+            () -> {},
             new EngineSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), 3),
             clock,
             Duration.ofMillis(100));

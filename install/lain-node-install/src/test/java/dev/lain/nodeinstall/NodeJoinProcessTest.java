@@ -21,6 +21,7 @@ import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.nodes.JoinTokens;
 import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Fence;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import dev.lain.testkit.BusyboxImage;
@@ -212,6 +213,8 @@ class NodeJoinProcessTest {
       Engine engine =
           Engine.start(
               store,
+              Fence.take(store, "/lain/deployd/leader/alone", "test"),
+              () -> {},
               new EngineSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3),
               InstantSource.system(),
               Duration.ofMillis(200));

@@ -24,6 +24,7 @@ import dev.lain.records.nodes.JoinTokens;
 import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Fence;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import java.io.IOException;
@@ -657,6 +658,8 @@ class NodeJoinTest {
   private Engine startEngine() {
     return Engine.start(
         store,
+        Fence.take(store, "/lain/deployd/leader/alone", "test"),
+        () -> {},
         new EngineSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3),
         InstantSource.system(),
         Duration.ofMillis(200));

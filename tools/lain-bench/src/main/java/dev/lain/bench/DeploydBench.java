@@ -15,6 +15,7 @@ import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Fence;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
@@ -140,6 +141,8 @@ public final class DeploydBench implements Callable<Integer> {
       engine =
           Engine.start(
               store,
+              Fence.take(store, "/lain/deployd/leader/alone", "bench"),
+              () -> {},
               new EngineSettings(Duration.ofSeconds(30), Duration.ofSeconds(60), 3),
               InstantSource.system(),
               Duration.ofMillis(500));

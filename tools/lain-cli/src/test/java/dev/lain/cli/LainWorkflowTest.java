@@ -20,6 +20,7 @@ import dev.lain.runtime.FakeRuntime;
 import dev.lain.runtime.ImageBehaviour;
 import dev.lain.runtime.LogOptions;
 import dev.lain.scheduler.EngineSettings;
+import dev.lain.store.Fence;
 import dev.lain.store.MemoryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,8 @@ class LainWorkflowTest {
     engine =
         Engine.start(
             store,
+            Fence.take(store, "/lain/deployd/leader/alone", "test"),
+            () -> {},
             new EngineSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3),
             InstantSource.system(),
             Duration.ofMillis(100));

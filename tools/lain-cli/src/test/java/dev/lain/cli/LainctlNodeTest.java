@@ -21,6 +21,7 @@ import dev.lain.records.deployd.DeploydJson;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.runtime.FakeRuntime;
+import dev.lain.store.Fence;
 import dev.lain.store.LeaderElection;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
@@ -260,7 +261,7 @@ class LainctlNodeTest {
             Duration.ofSeconds(30),
             new LeaderElection.Listener() {
               @Override
-              public void elected() {}
+              public void elected(Fence fence) {}
 
               @Override
               public void revoked() {}

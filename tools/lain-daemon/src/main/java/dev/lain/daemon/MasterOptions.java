@@ -33,6 +33,14 @@ final class MasterOptions {
           "Least time a new instance gets to become ready in an upgrade (default ${DEFAULT-VALUE}).")
   String readyTimeout = "60s";
 
+  @Option(
+      names = "--leader-ttl",
+      paramLabel = "DURATION",
+      description =
+          "The leadership lease: a master that stops is replaced this long after (default"
+              + " ${DEFAULT-VALUE}).")
+  String leaderTtl = "10s";
+
   MasterConfig config() {
     String host = HostPort.host(listen, "--listen");
     int port = HostPort.port(listen, "--listen");
@@ -45,6 +53,6 @@ final class MasterOptions {
             Units.duration(readyTimeout),
             EngineSettings.DEFAULT.breakerNodes()),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(10));
+        Units.duration(leaderTtl));
   }
 }

@@ -1,6 +1,7 @@
 package dev.lain.records.deployd;
 
 import dev.lain.model.deploy.Assignment;
+import dev.lain.model.deploy.EngineStatus;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
 import dev.lain.model.deploy.NodeInfo;
@@ -8,11 +9,13 @@ import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.router.RouterStatus;
+import dev.lain.store.Fence;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Listing;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Txn;
+import dev.lain.store.TxnResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,12 +29,29 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** deployd's records in the store, typed. Every write is a single key or one transaction. */
+/**
+ * deployd's records in the store, typed. Every write is a single key or one transaction. The
+ * engine's view ({@link #leading}) makes each of its writes conditional on its leadership fence.
+ */
 public final class DeploydState {
   private final Store store;
+  private final Optional<Fence> fence;
 
   public DeploydState(Store store) {
+    this(store, Optional.empty());
+  }
+
+  private DeploydState(Store store, Optional<Fence> fence) {
     this.store = store;
+    this.fence = fence;
+  }
+
+  /**
+   * The records as the elected leader writes them: every write carries {@code fence} and fails with
+   * {@link dev.lain.store.StoreException.Code#FENCED}, writing nothing, once another leads.
+   */
+  public static DeploydState leading(Store store, Fence fence) {
+    return new DeploydState(store, Optional.of(fence));
   }
 
   public Store store() {
@@ -58,8 +78,7 @@ public final class DeploydState {
     if (record.spec().version() <= last) {
       record = record.withSpec(record.spec().withVersion(last + 1));
     }
-    return store
-        .commit(
+    return commit(
             Txn.when(
                     List.of(
                         new Txn.ModRevisionIs(DeploydKeys.podGroup(record.name()), 0),
@@ -75,8 +94,16 @@ public final class DeploydState {
 
   /** Replaces a pod group if nobody changed it since {@code expectedRevision}. */
   public boolean updatePodGroup(PodGroupRecord record, long expectedRevision) {
-    return store.compareAndSet(
-        DeploydKeys.podGroup(record.name()), expectedRevision, DeploydJson.write(record));
+    return commit(
+            Txn.when(
+                    List.of(
+                        new Txn.ModRevisionIs(
+                            DeploydKeys.podGroup(record.name()), expectedRevision)))
+                .then(
+                    List.of(
+                        new Txn.Put(
+                            DeploydKeys.podGroup(record.name()), DeploydJson.write(record)))))
+        .succeeded();
   }
 
   /** Removes a pod group's desired state and condition; its instances go with the next pass. */
@@ -86,7 +113,7 @@ public final class DeploydState {
       return false;
     }
     long version = DeploydJson.read(current.get().value(), PodGroupRecord.class).spec().version();
-    store.commit(
+    commit(
         Txn.always(
             List.of(
                 new Txn.Delete(DeploydKeys.podGroup(name)),
@@ -144,7 +171,7 @@ public final class DeploydState {
     int max = store.maxTransactionOperations();
     if (ops.size() <= max) {
       if (!ops.isEmpty()) {
-        store.commit(Txn.always(ops));
+        commit(Txn.always(ops));
       }
       return;
     }
@@ -155,7 +182,7 @@ public final class DeploydState {
         Executors.newFixedThreadPool(PARALLEL_CHUNKS, Thread.ofVirtual().factory())) {
       for (int from = 0; from < ops.size(); from += max) {
         List<Txn.Operation> chunk = ops.subList(from, Math.min(ops.size(), from + max));
-        inFlight.add(pool.submit(() -> store.commit(Txn.always(chunk))));
+        inFlight.add(pool.submit(() -> commit(Txn.always(chunk))));
       }
       for (Future<?> f : inFlight) {
         f.get();
@@ -206,7 +233,7 @@ public final class DeploydState {
       }
     }
     ops.add(new Txn.Put(DeploydKeys.node(node), DeploydJson.write(node)));
-    store.commit(Txn.always(ops));
+    commit(Txn.always(ops));
   }
 
   public Map<String, NodeInfo> nodes() {
@@ -223,11 +250,22 @@ public final class DeploydState {
   }
 
   public void setNodeMode(String node, NodeMode mode) {
-    if (mode == NodeMode.ACTIVE) {
-      store.delete(DeploydKeys.nodeMode(node));
-    } else {
-      store.put(DeploydKeys.nodeMode(node), mode.name());
-    }
+    commit(
+        Txn.always(
+            List.of(
+                mode == NodeMode.ACTIVE
+                    ? new Txn.Delete(DeploydKeys.nodeMode(node))
+                    : new Txn.Put(DeploydKeys.nodeMode(node), mode.name()))));
+  }
+
+  /** The engine's status, for {@code GET /api/status} and operators. */
+  public void putEngineStatus(EngineStatus status) {
+    commit(Txn.always(List.of(new Txn.Put(DeploydKeys.ENGINE, DeploydJson.write(status)))));
+  }
+
+  /** A transaction, fenced when this is the leader's view. */
+  private TxnResult commit(Txn txn) {
+    return fence.isPresent() ? fence.get().commit(store, txn) : store.commit(txn);
   }
 
   // ---- webrouters -----------------------------------------------------------------------
