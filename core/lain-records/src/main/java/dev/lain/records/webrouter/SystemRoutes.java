@@ -7,7 +7,6 @@ import dev.lain.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -81,11 +80,6 @@ public final class SystemRoutes {
     }
   }
 
-  /** The route published as {@code name}, if it is there and readable. */
-  public static Optional<SystemRoute> get(Store store, String name) {
-    return store.get(PREFIX + name).flatMap(kv -> read(kv.value()));
-  }
-
   public static void withdraw(Store store, String name) {
     store.delete(PREFIX + name);
   }
@@ -101,13 +95,5 @@ public final class SystemRoutes {
       }
     }
     return routes;
-  }
-
-  private static Optional<SystemRoute> read(String json) {
-    try {
-      return Optional.of(JSON.readValue(json, SystemRoute.class));
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 }

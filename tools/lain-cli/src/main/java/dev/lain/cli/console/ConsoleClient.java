@@ -1,8 +1,14 @@
 package dev.lain.cli.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.lain.api.ApiJson;
+import dev.lain.api.ErrorCode;
+import dev.lain.api.console.Accounts;
+import dev.lain.api.console.AppView;
+import dev.lain.api.console.ProcView;
+import dev.lain.api.console.Replies;
+import dev.lain.api.console.Requests;
+import dev.lain.model.console.HistoryEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -15,15 +21,17 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The console API (served by the master) as the {@code lain} CLI sees it: JSON in and out under
- * {@code /api/v1/}, the caller's token in LAIN's {@code access-token} header. Every failure becomes
- * a {@link ConsoleException} whose message says what to do next.
+ * The console API (served by the master) as the {@code lain} CLI sees it: the typed requests and
+ * answers of lain-api under {@code /api/v1/}, the caller's token in LAIN's {@code access-token}
+ * header. Every failure becomes a {@link ConsoleException} whose message says what to do next.
  */
 public final class ConsoleClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = ApiJson.MAPPER;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final URI base;
@@ -51,28 +59,107 @@ public final class ConsoleClient {
     return base;
   }
 
-  public JsonNode get(String path) {
-    return send("GET", path, null);
+  // ---- the console API, typed as the server answers it ----------------------------------
+
+  /** The caller ({@code GET auth/me}). */
+  public Accounts.Me me() {
+    return send("GET", "auth/me", null, Replies.MeReply.class).user();
   }
 
-  public JsonNode post(String path, Object body) {
-    return send("POST", path, body);
+  /** The app's registration, if it has one. */
+  public Optional<Accounts.RepoView> repo(String app) {
+    return ifFound(() -> send("GET", repoPath(app), null, Replies.RepoReply.class).repo());
   }
 
-  public JsonNode put(String path, Object body) {
-    return send("PUT", path, body);
+  public Accounts.RepoView reposit(String app) {
+    return send("POST", "repos/", new Requests.Reposit(app), Replies.RepoReply.class).repo();
   }
 
-  public JsonNode patch(String path, Object body) {
-    return send("PATCH", path, body);
+  /** meta_versions in the registry, newest first. */
+  public List<String> versions(String app) {
+    return send("GET", repoPath(app) + "versions/", null, Replies.VersionsReply.class).tags();
   }
 
-  public JsonNode delete(String path) {
-    return send("DELETE", path, null);
+  public AppView app(String app) {
+    return send("GET", appPath(app), null, Replies.AppReply.class).app();
+  }
+
+  /** The app as deployed, if it is. */
+  public Optional<AppView> deployed(String app) {
+    return ifFound(() -> app(app));
+  }
+
+  /** The first deploy, of {@code version} or the newest. */
+  public AppView deploy(String app, Optional<String> version) {
+    return send("POST", "apps/", new Requests.Deploy(app, version), Replies.AppReply.class).app();
+  }
+
+  /** An upgrade to {@code version} or the newest. */
+  public AppView upgrade(String app, Optional<String> version) {
+    return send("PUT", appPath(app), new Requests.ChangeVersion(version), Replies.AppReply.class)
+        .app();
+  }
+
+  /** Back to {@code version}, or to the version before the current one. */
+  public AppView rollback(String app, Optional<String> version) {
+    return send(
+            "POST",
+            appPath(app) + "rollback/",
+            new Requests.ChangeVersion(version),
+            Replies.AppReply.class)
+        .app();
+  }
+
+  public String undeploy(String app) {
+    return send("DELETE", appPath(app), null, Replies.MessageReply.class).msg();
+  }
+
+  public ProcView proc(String app, String proc) {
+    return send("GET", procPath(app, proc), null, Replies.ProcReply.class).proc();
+  }
+
+  /** Instances, memory and cpu of a proc, as one change. */
+  public ProcView scale(String app, String proc, Requests.Scale scale) {
+    return send("PATCH", procPath(app, proc), scale, Replies.ProcReply.class).proc();
+  }
+
+  /** Newest first. */
+  public List<HistoryEntry> history(String app) {
+    return send("GET", appPath(app) + "history/", null, Replies.HistoryReply.class).history();
+  }
+
+  /** The output of instance {@code instance} of a proc, streamed. */
+  public InputStream logs(String app, String proc, int instance, boolean follow, int tail) {
+    return stream(
+        procPath(app, proc) + "instances/" + instance + "/logs?follow=" + follow + "&tail=" + tail);
+  }
+
+  private static String appPath(String app) {
+    return "apps/" + segment(app) + "/";
+  }
+
+  private static String repoPath(String app) {
+    return "repos/" + segment(app) + "/";
+  }
+
+  private static String procPath(String app, String proc) {
+    return appPath(app) + "procs/" + segment(proc) + "/";
+  }
+
+  /** What {@code read} answers, or empty on a 404. */
+  private static <T> Optional<T> ifFound(Supplier<T> read) {
+    try {
+      return Optional.of(read.get());
+    } catch (ConsoleException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** A streamed text answer (logs): the caller reads and closes it. */
-  public InputStream stream(String path) {
+  private InputStream stream(String path) {
     HttpRequest request = request("GET", path, null).build();
     HttpResponse<InputStream> response;
     try {
@@ -96,11 +183,11 @@ public final class ConsoleClient {
   }
 
   /** A path segment, encoded. */
-  public static String segment(String value) {
+  private static String segment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private JsonNode send(String method, String path, Object body) {
+  private <T> T send(String method, String path, Object body, Class<T> reply) {
     HttpRequest request = request(method, path, body).build();
     HttpResponse<String> response;
     try {
@@ -114,11 +201,8 @@ public final class ConsoleClient {
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), response.body());
     }
-    if (response.body().isBlank()) {
-      return MissingNode.getInstance();
-    }
     try {
-      return JSON.readTree(response.body());
+      return JSON.readValue(response.body(), reply);
     } catch (IOException e) {
       throw new ConsoleException(
           response.statusCode(),
@@ -170,10 +254,10 @@ public final class ConsoleClient {
     String code = "http_" + status;
     String message = body.strip();
     try {
-      JsonNode error = JSON.readTree(body);
-      if (error != null && error.hasNonNull("message")) {
-        message = error.get("message").asText();
-        code = error.path("code").asText(code);
+      ErrorCode.Body error = JSON.readValue(body, ErrorCode.Body.class);
+      if (error != null && error.message() != null) {
+        message = error.message();
+        code = error.code() == null ? code : error.code();
       }
     } catch (IOException e) {
       // Not JSON: keep the text itself.

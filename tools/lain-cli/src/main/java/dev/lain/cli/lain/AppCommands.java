@@ -1,15 +1,18 @@
 package dev.lain.cli.lain;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.lain.api.ApiJson;
+import dev.lain.api.console.ProcView;
+import dev.lain.api.console.Requests;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.OutputFormat;
 import dev.lain.cli.Table;
 import dev.lain.cli.console.ConsoleClient;
-import dev.lain.cli.console.ConsoleException;
+import dev.lain.model.console.HistoryEntry;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,27 +21,15 @@ import picocli.CommandLine.ParentCommand;
 
 /** The app commands that are one console request each. */
 final class AppCommands {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectWriter JSON = ApiJson.MAPPER.writerWithDefaultPrettyPrinter();
 
   private AppCommands() {}
 
-  static String appPath(String app) {
-    return "apps/" + ConsoleClient.segment(app) + "/";
-  }
-
-  static String repoPath(String app) {
-    return "repos/" + ConsoleClient.segment(app) + "/";
-  }
-
-  /** The console's answer unwrapped from LAIN's envelope ({@code {"app": {...}, "msg": ...}}). */
-  static JsonNode unwrap(JsonNode answer, String key) {
-    return answer.has(key) ? answer.get(key) : answer;
-  }
-
-  static void printJson(PrintWriter out, JsonNode node) {
+  /** What the console answered, as the console's JSON. */
+  static void printJson(PrintWriter out, Object answer) {
     try {
-      out.println(JSON.writeValueAsString(node));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      out.println(JSON.writeValueAsString(answer));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -56,16 +47,11 @@ final class AppCommands {
     public Integer call() {
       String app = Cluster.app(lain).appname();
       ConsoleClient console = Cluster.of(lain, phase).console();
-      try {
-        console.get(repoPath(app));
+      if (console.repo(app).isPresent()) {
         lain.context.out().println(app + " is already registered in " + phase);
         return ExitCode.OK;
-      } catch (ConsoleException e) {
-        if (e.status() != 404) {
-          throw e;
-        }
       }
-      console.post("repos/", Map.of("appname", app));
+      console.reposit(app);
       lain.context
           .out()
           .println(
@@ -93,7 +79,7 @@ final class AppCommands {
     @Override
     public Integer call() {
       String app = Cluster.app(lain).appname();
-      Cluster.of(lain, phase).console().delete(appPath(app));
+      Cluster.of(lain, phase).console().undeploy(app);
       lain.context
           .out()
           .println(
@@ -137,25 +123,31 @@ final class AppCommands {
         lain.context.err().println("error: say what to change: -n N, -m MEM or -c CPU");
         return ExitCode.USAGE;
       }
-      if (instances != null && instances < 0) {
-        lain.context.err().println("error: -n must be 0 or more");
-        return ExitCode.USAGE;
-      }
       String app = Cluster.app(lain).appname();
-      Map<String, Object> body = new LinkedHashMap<>();
-      if (instances != null) {
-        body.put("num_instances", instances);
-      }
-      if (memory != null) {
-        body.put("memory", memory);
-      }
-      if (cpu != null) {
-        body.put("cpu", cpu);
-      }
-      Cluster.of(lain, phase)
-          .console()
-          .patch(appPath(app) + "procs/" + ConsoleClient.segment(proc) + "/", body);
-      lain.context.out().println("scaling " + app + " " + proc + ": " + body);
+      // The limits are the console's to check (the same as lain.yaml's): one rule, one message.
+      ProcView scaled =
+          Cluster.of(lain, phase)
+              .console()
+              .scale(
+                  app,
+                  proc,
+                  new Requests.Scale(
+                      Optional.ofNullable(instances),
+                      Optional.ofNullable(cpu),
+                      Optional.ofNullable(memory)));
+      lain.context
+          .out()
+          .println(
+              "scaling "
+                  + app
+                  + " "
+                  + proc
+                  + " to "
+                  + scaled.numInstances()
+                  + " instances, cpu "
+                  + scaled.cpu()
+                  + ", memory "
+                  + scaled.memory());
       return ExitCode.OK;
     }
   }
@@ -173,14 +165,13 @@ final class AppCommands {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "text or json")
-    Output output = Output.text;
+    OutputFormat output = OutputFormat.text;
 
     @Override
     public Integer call() {
       String app = Cluster.app(lain).appname();
-      JsonNode answer = Cluster.of(lain, phase).console().get(repoPath(app) + "versions/");
-      JsonNode tags = answer.path("tags");
-      if (output == Output.json) {
+      List<String> tags = Cluster.of(lain, phase).console().versions(app);
+      if (output.isJson()) {
         printJson(lain.context.out(), tags);
         return ExitCode.OK;
       }
@@ -190,7 +181,7 @@ final class AppCommands {
             .println("no version of " + app + " in " + phase + " yet: lain build --push " + phase);
         return ExitCode.OK;
       }
-      tags.forEach(t -> lain.context.out().println(t.asText()));
+      tags.forEach(lain.context.out()::println);
       return ExitCode.OK;
     }
   }
@@ -206,32 +197,22 @@ final class AppCommands {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "text or json")
-    Output output = Output.text;
+    OutputFormat output = OutputFormat.text;
 
     @Override
     public Integer call() {
       String app = Cluster.app(lain).appname();
-      JsonNode history =
-          unwrap(Cluster.of(lain, phase).console().get(appPath(app) + "history/"), "history");
-      if (output == Output.json) {
+      List<HistoryEntry> history = Cluster.of(lain, phase).console().history(app);
+      if (output.isJson()) {
         printJson(lain.context.out(), history);
         return ExitCode.OK;
       }
       Table table = new Table("WHEN", "ACTION", "META_VERSION", "BY");
-      for (JsonNode entry : history) {
-        table.row(
-            entry.path("time").asText(""),
-            entry.path("action").asText(""),
-            entry.path("meta_version").asText(""),
-            entry.path("user").asText(""));
+      for (HistoryEntry entry : history) {
+        table.row(entry.time().toString(), entry.action(), entry.metaVersion(), entry.user());
       }
       table.print(lain.context.out());
       return ExitCode.OK;
     }
-  }
-
-  enum Output {
-    text,
-    json
   }
 }

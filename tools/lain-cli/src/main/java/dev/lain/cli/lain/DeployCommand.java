@@ -1,14 +1,15 @@
 package dev.lain.cli.lain;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.api.console.AppView;
+import dev.lain.api.console.ProcView;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.OutputFormat;
 import dev.lain.cli.console.ConsoleClient;
-import dev.lain.cli.console.ConsoleException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,27 +44,21 @@ final class DeployCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     String app = Cluster.app(lain).appname();
     ConsoleClient console = Cluster.of(lain, phase).console();
-    String previous = deployedVersion(console, app);
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (version != null) {
-      body.put("meta_version", version);
-    }
-    JsonNode accepted;
-    if (previous == null) {
-      body.put("appname", app);
-      accepted = AppCommands.unwrap(console.post("apps/", body), "app");
-    } else {
-      accepted = AppCommands.unwrap(console.put(AppCommands.appPath(app), body), "app");
-    }
-    String target = accepted.path("meta_version").asText(version == null ? "" : version);
-    PrintWriter err = lain.context.err();
-    err.println(
-        (previous == null ? "deploying " : "upgrading ")
-            + app
-            + " to "
-            + (target.isEmpty() ? "the newest version" : target)
-            + " in "
-            + phase);
+    Optional<String> previous = console.deployed(app).map(AppView::metaVersion);
+    AppView accepted =
+        previous.isEmpty()
+            ? console.deploy(app, Optional.ofNullable(version))
+            : console.upgrade(app, Optional.ofNullable(version));
+    String target = accepted.metaVersion();
+    lain.context
+        .err()
+        .println(
+            (previous.isEmpty() ? "deploying " : "upgrading ")
+                + app
+                + " to "
+                + (target.isEmpty() ? "the newest version" : target)
+                + " in "
+                + phase);
     return follow(lain, console, app, target, previous, wait);
   }
 
@@ -82,20 +77,7 @@ final class DeployCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "text or json")
-    AppCommands.Output output = AppCommands.Output.text;
-  }
-
-  /** The deployed meta_version, or null when the app is not deployed. */
-  static String deployedVersion(ConsoleClient console, String app) {
-    try {
-      JsonNode current = AppCommands.unwrap(console.get(AppCommands.appPath(app)), "app");
-      return current.path("meta_version").asText("");
-    } catch (ConsoleException e) {
-      if (e.status() == 404) {
-        return null;
-      }
-      throw e;
-    }
+    OutputFormat output = OutputFormat.text;
   }
 
   /**
@@ -107,57 +89,51 @@ final class DeployCommand implements Callable<Integer> {
       ConsoleClient console,
       String app,
       String target,
-      String previous,
+      Optional<String> previous,
       Wait wait)
       throws InterruptedException {
-    boolean noWait = wait.noWait;
-    int timeoutSeconds = wait.timeoutSeconds;
-    AppCommands.Output output = wait.output;
     PrintWriter out = lain.context.out();
     PrintWriter err = lain.context.err();
-    if (noWait) {
-      if (output == AppCommands.Output.json) {
-        AppCommands.printJson(
-            out, AppCommands.unwrap(console.get(AppCommands.appPath(app)), "app"));
+    if (wait.noWait) {
+      if (wait.output.isJson()) {
+        AppCommands.printJson(out, console.app(app));
       }
       return ExitCode.OK;
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(wait.timeoutSeconds).toNanos();
     Map<String, String> shown = new HashMap<>();
     while (true) {
-      JsonNode status = AppCommands.unwrap(console.get(AppCommands.appPath(app)), "app");
-      for (JsonNode proc : status.path("procs")) {
-        String name = proc.path("procname").asText(proc.path("name").asText("?"));
+      AppView status = console.app(app);
+      for (ProcView proc : status.procs()) {
         String line = progress(proc);
-        if (!line.equals(shown.put(name, line))) {
-          err.println("  " + name + ": " + line);
+        if (!line.equals(shown.put(proc.procname(), line))) {
+          err.println("  " + proc.procname() + ": " + line);
           err.flush();
         }
       }
-      String state = status.path("state").asText("");
-      boolean onTarget = target.isEmpty() || target.equals(status.path("meta_version").asText());
-      boolean allReady = true;
-      for (JsonNode proc : status.path("procs")) {
-        // A oneshot runs to completion: it is never "ready".
-        allReady &=
-            proc.path("proctype").asText().equals("oneshot")
-                || ready(proc) >= proc.path("num_instances").asInt();
-      }
-      if (onTarget && state.equals("healthy") && allReady) {
-        if (output == AppCommands.Output.json) {
+      boolean onTarget = target.isEmpty() || target.equals(status.metaVersion());
+      // A oneshot runs to completion: it is never "ready".
+      boolean allReady =
+          status.procs().stream().allMatch(p -> p.oneshot() || p.ready() >= p.numInstances());
+      if (onTarget && status.state().equals(AppView.HEALTHY) && allReady) {
+        if (wait.output.isJson()) {
           AppCommands.printJson(out, status);
         } else {
-          out.println(app + " " + status.path("meta_version").asText() + " is healthy");
+          out.println(app + " " + status.metaVersion() + " is healthy");
         }
         return ExitCode.OK;
       }
-      if (state.equals("error")) {
+      if (status.state().equals(AppView.ERROR)) {
         err.println(
-            "error: the deploy failed: " + status.path("last_error").asText("(no reason given)"));
-        if (previous != null && !previous.isEmpty()) {
-          err.println("to go back: lain rollback PHASE (or lain deploy PHASE -v " + previous + ")");
-        }
-        if (output == AppCommands.Output.json) {
+            "error: the deploy failed: "
+                + (status.lastError().isEmpty() ? "(no reason given)" : status.lastError()));
+        previous
+            .filter(v -> !v.isEmpty())
+            .ifPresent(
+                v ->
+                    err.println(
+                        "to go back: lain rollback PHASE (or lain deploy PHASE -v " + v + ")"));
+        if (wait.output.isJson()) {
           AppCommands.printJson(out, status);
         }
         return ExitCode.FAILED;
@@ -167,9 +143,9 @@ final class DeployCommand implements Callable<Integer> {
             "error: "
                 + app
                 + " is not healthy after "
-                + timeoutSeconds
+                + wait.timeoutSeconds
                 + " s (state "
-                + state
+                + status.state()
                 + "): lain ps and lain logs show why; the deploy goes on in the cluster");
         return ExitCode.FAILED;
       }
@@ -178,28 +154,8 @@ final class DeployCommand implements Callable<Integer> {
   }
 
   /** How many instances of the proc's current spec version run and pass their checks. */
-  static String progress(JsonNode proc) {
-    return ready(proc)
-        + "/"
-        + proc.path("num_instances").asInt()
-        + " ready (v"
-        + proc.path("spec_version").asLong()
-        + ")";
-  }
-
-  private static int ready(JsonNode proc) {
-    long version = proc.path("spec_version").asLong();
-    int ready = 0;
-    for (JsonNode pod : proc.path("pods")) {
-      String health = pod.path("health").asText();
-      if (pod.path("version").asLong() == version
-          && "run".equals(pod.path("target").asText())
-          && "running".equals(pod.path("state").asText())
-          && (health.equals("healthy") || health.equals("none"))) {
-        ready++;
-      }
-    }
-    return ready;
+  static String progress(ProcView proc) {
+    return proc.ready() + "/" + proc.numInstances() + " ready (v" + proc.specVersion() + ")";
   }
 
   @Command(
@@ -223,14 +179,8 @@ final class DeployCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
       String app = Cluster.app(lain).appname();
       ConsoleClient console = Cluster.of(lain, phase).console();
-      String previous = deployedVersion(console, app);
-      Map<String, Object> body = new LinkedHashMap<>();
-      if (version != null) {
-        body.put("meta_version", version);
-      }
-      JsonNode accepted =
-          AppCommands.unwrap(console.post(AppCommands.appPath(app) + "rollback/", body), "app");
-      String target = accepted.path("meta_version").asText(version == null ? "" : version);
+      Optional<String> previous = console.deployed(app).map(AppView::metaVersion);
+      String target = console.rollback(app, Optional.ofNullable(version)).metaVersion();
       lain.context.err().println("rolling " + app + " back to " + target + " in " + phase);
       return follow(lain, console, app, target, previous, wait);
     }

@@ -1,6 +1,6 @@
 package dev.lain.cli.lain;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.api.console.Accounts;
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.console.ConsoleClient;
 import java.io.Console;
@@ -45,18 +45,13 @@ final class LoginCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     ConsoleClient console = new ConsoleClient(cluster.phase().console(), Optional.of(token), phase);
-    JsonNode me = console.get("auth/me");
-    JsonNode user = me.has("user") ? me.get("user") : me;
+    Accounts.Me me = console.me();
     Path dir = UserConfig.directory(lain.context.env());
     Cluster.config(lain).withPhaseSetting(phase, "token", token).save(dir);
     lain.context
         .out()
         .println(
-            "logged in to "
-                + phase
-                + " as "
-                + user.path("name").asText("?")
-                + (user.path("admin").asBoolean(false) ? " (cluster admin)" : ""));
+            "logged in to " + phase + " as " + me.name() + (me.admin() ? " (cluster admin)" : ""));
     return ExitCode.OK;
   }
 

@@ -1,6 +1,5 @@
 package dev.lain.cli.lain;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lain.cli.ExitCode;
 import dev.lain.cli.console.ConsoleClient;
 import java.io.BufferedReader;
@@ -54,15 +53,11 @@ final class LogsCommand implements Callable<Integer> {
     }
     String app = Cluster.app(lain).appname();
     ConsoleClient console = Cluster.of(lain, phase).console();
-    String procPath = AppCommands.appPath(app) + "procs/" + ConsoleClient.segment(proc) + "/";
     List<Integer> instances = new ArrayList<>();
     if (instance != null) {
       instances.add(instance);
     } else {
-      JsonNode procStatus = AppCommands.unwrap(console.get(procPath), "proc");
-      for (JsonNode pod : procStatus.path("pods")) {
-        instances.add(pod.path("instance").asInt());
-      }
+      console.proc(app, proc).pods().forEach(pod -> instances.add(pod.instance()));
       if (instances.isEmpty()) {
         lain.context.err().println("error: " + app + " " + proc + " has no instance in " + phase);
         return ExitCode.FAILED;
@@ -73,12 +68,11 @@ final class LogsCommand implements Callable<Integer> {
     List<Thread> readers = new ArrayList<>();
     List<RuntimeException> failures = new ArrayList<>();
     for (int n : instances) {
-      String path = procPath + "instances/" + n + "/logs?follow=" + follow + "&tail=" + tail;
       readers.add(
           Thread.ofVirtual()
               .start(
                   () -> {
-                    try (InputStream stream = console.stream(path);
+                    try (InputStream stream = console.logs(app, proc, n, follow, tail);
                         BufferedReader reader =
                             new BufferedReader(
                                 new InputStreamReader(stream, StandardCharsets.UTF_8))) {

@@ -1,7 +1,10 @@
 package dev.lain.cli.lain;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.lain.api.console.AppView;
+import dev.lain.api.console.PodView;
+import dev.lain.api.console.ProcView;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.OutputFormat;
 import dev.lain.cli.Table;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -22,59 +25,48 @@ final class PsCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       description = "text or json")
-  AppCommands.Output output = AppCommands.Output.text;
+  OutputFormat output = OutputFormat.text;
 
   @Override
   public Integer call() {
     String app = Cluster.app(lain).appname();
-    JsonNode status =
-        AppCommands.unwrap(Cluster.of(lain, phase).console().get(AppCommands.appPath(app)), "app");
+    AppView status = Cluster.of(lain, phase).console().app(app);
     PrintWriter out = lain.context.out();
-    if (output == AppCommands.Output.json) {
+    if (output.isJson()) {
       AppCommands.printJson(out, status);
       return ExitCode.OK;
     }
-    out.println(
-        app
-            + "  "
-            + status.path("meta_version").asText("")
-            + "  "
-            + status.path("state").asText(""));
-    for (JsonNode proc : status.path("procs")) {
+    out.println(app + "  " + status.metaVersion() + "  " + status.state());
+    for (ProcView proc : status.procs()) {
       out.println(
           "  "
-              + proc.path("procname").asText()
+              + proc.procname()
               + ": "
               + DeployCommand.progress(proc)
               + ", "
-              + proc.path("memory").asText()
+              + proc.memory()
               + ", image "
-              + proc.path("image").asText());
+              + proc.image());
     }
-    if (status.hasNonNull("last_error") && !status.path("last_error").asText().isEmpty()) {
-      out.println("last error: " + status.path("last_error").asText());
+    if (!status.lastError().isEmpty()) {
+      out.println("last error: " + status.lastError());
     }
     Table table =
         new Table("PROC", "INSTANCE", "VERSION", "NODE", "ADDRESS", "STATE", "HEALTH", "RESTARTS");
-    for (JsonNode proc : status.path("procs")) {
-      String name = proc.path("procname").asText(proc.path("name").asText("?"));
-      if (proc.path("pods").isEmpty()) {
-        table.row(name, "-", "-", "-", "-", "no instance", "-", "-");
+    for (ProcView proc : status.procs()) {
+      if (proc.pods().isEmpty()) {
+        table.row(proc.procname(), "-", "-", "-", "-", "no instance", "-", "-");
       }
-      for (JsonNode pod : proc.path("pods")) {
-        String address =
-            pod.hasNonNull("host_port") && pod.path("host_port").asInt() > 0
-                ? pod.path("node_ip").asText("") + ":" + pod.path("host_port").asInt()
-                : pod.path("node_ip").asText("-");
+      for (PodView pod : proc.pods()) {
         table.row(
-            name,
-            pod.path("instance").asText(""),
-            "v" + pod.path("version").asText(""),
-            pod.path("node").asText("-"),
-            address,
-            pod.path("state").asText(""),
-            pod.path("health").asText(""),
-            pod.path("restarts").asText("0"));
+            proc.procname(),
+            Integer.toString(pod.instance()),
+            "v" + pod.version(),
+            pod.node().isEmpty() ? "-" : pod.node(),
+            pod.address(),
+            pod.state(),
+            pod.health(),
+            Integer.toString(pod.restarts()));
       }
     }
     table.print(out);

@@ -1,14 +1,12 @@
 package dev.lain.cli.lainctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lain.cli.ExitCode;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.router.RouterStatus;
 import dev.lain.nodeinstall.ClusterNodes;
-import dev.lain.records.deployd.DeploydJson;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
-import dev.lain.store.KeyValue;
+import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.store.LeaderElection;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
@@ -19,6 +17,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -40,8 +40,6 @@ final class ClusterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /** Where laind master publishes the registry for the webrouters (lain-router's SystemRoutes). */
-  static final String REGISTRY_ROUTE = "/lain/webrouter/system/registry";
-
   @Override
   public Integer call() {
     spec.commandLine().usage(lainctl.context.err());
@@ -110,10 +108,17 @@ final class ClusterCommand implements Callable<Integer> {
         if (state.routers().isEmpty()) {
           out.println("-     webrouters: none reports (laind router)");
         }
-        Optional<KeyValue> registry = store.get(REGISTRY_ROUTE);
+        List<String> unreadable = new ArrayList<>();
+        Optional<SystemRoutes.SystemRoute> registry =
+            SystemRoutes.list(store, unreadable).stream()
+                .filter(r -> r.name().equals(SystemRoutes.REGISTRY))
+                .findFirst();
+        for (String problem : unreadable) {
+          healthy &= line(out, false, "registry: " + problem);
+        }
         if (registry.isPresent()) {
-          healthy &= registry(out, registry.get().value());
-        } else {
+          healthy &= registry(out, registry.get());
+        } else if (unreadable.isEmpty()) {
           out.println("-     registry: none published");
         }
       } catch (StoreException e) {
@@ -131,17 +136,11 @@ final class ClusterCommand implements Callable<Integer> {
     /**
      * The registry answers {@code /v2/} (200, or 401 when it wants a token) at its first backend.
      */
-    private static boolean registry(PrintWriter out, String route) {
-      String backend;
-      try {
-        JsonNode json = DeploydJson.mapper().readTree(route);
-        backend = json.path("backends").path(0).asText("");
-      } catch (IOException e) {
-        return line(out, false, "registry: unreadable route: " + e.getMessage());
-      }
-      if (backend.isEmpty()) {
+    private static boolean registry(PrintWriter out, SystemRoutes.SystemRoute route) {
+      if (route.backends().isEmpty()) {
         return line(out, false, "registry: published without a backend");
       }
+      String backend = route.backends().getFirst();
       try {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         int status =

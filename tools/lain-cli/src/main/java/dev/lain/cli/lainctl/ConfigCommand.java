@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.OutputFormat;
 import dev.lain.model.ClusterDomains;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ClusterConfigException;
@@ -54,7 +55,7 @@ final class ConfigCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "table (default) or json.")
-    ListFormat output = ListFormat.table;
+    OutputFormat output = OutputFormat.table;
 
     @Override
     public Integer call() {
@@ -62,7 +63,7 @@ final class ConfigCommand implements Callable<Integer> {
           store -> {
             ClusterConfig loaded = store.load();
             PrintWriter out = config.lainctl.context.out();
-            if (output == ListFormat.json) {
+            if (output.isJson()) {
               out.println(json(loaded));
             } else {
               table(loaded, out);

@@ -3,6 +3,7 @@ package dev.lain.cli.lainctl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lain.api.deployd.NodeSummary;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.OutputFormat;
 import dev.lain.cli.Table;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
@@ -112,7 +113,7 @@ final class NodeCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "table (default) or json.")
-    ListFormat output = ListFormat.table;
+    OutputFormat output = OutputFormat.table;
 
     @Override
     public Integer call() {
@@ -120,7 +121,7 @@ final class NodeCommand implements Callable<Integer> {
           store -> {
             List<NodeSummary> nodes = nodes(store);
             PrintWriter out = node.lainctl.context.out();
-            if (output == ListFormat.json) {
+            if (output.isJson()) {
               out.println(json(nodes));
               return ExitCode.OK;
             }

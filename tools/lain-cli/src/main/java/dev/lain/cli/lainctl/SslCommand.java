@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.cli.ExitCode;
+import dev.lain.cli.OutputFormat;
 import dev.lain.cli.Table;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.certs.CertificateStoreException;
@@ -282,7 +283,7 @@ final class SslCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FORMAT",
         description = "table (default) or json.")
-    ListFormat output = ListFormat.table;
+    OutputFormat output = OutputFormat.table;
 
     @Override
     public Integer call() {
@@ -295,7 +296,7 @@ final class SslCommand implements Callable<Integer> {
             CertificateStore.CertificateList list = certificates.list();
             Map<String, String> sslMap = certificates.sslMap();
             Map<String, String> dangling = dangling(sslMap, Set.copyOf(list.names()));
-            if (output == ListFormat.json) {
+            if (output.isJson()) {
               out.println(json(list, sslMap, dangling, now));
             } else {
               table(list, sslMap, now, out);
