@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -28,6 +30,38 @@ final class ChildProcesses {
           .build();
 
   private ChildProcesses() {}
+
+  /**
+   * The services of one kind this JVM started and has not closed: each is closed when the JVM
+   * exits, so a test that failed halfway leaves no process behind.
+   */
+  static final class Live<T extends AutoCloseable> {
+    private final Set<T> live = ConcurrentHashMap.newKeySet();
+
+    Live(String kind) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              Thread.ofPlatform().name(kind + "-test-cleanup").unstarted(this::closeAll));
+    }
+
+    void add(T service) {
+      live.add(service);
+    }
+
+    void remove(T service) {
+      live.remove(service);
+    }
+
+    private void closeAll() {
+      for (T service : List.copyOf(live)) {
+        try {
+          service.close();
+        } catch (Exception e) {
+          System.err.println("cannot clean up " + service + ": " + e);
+        }
+      }
+    }
+  }
 
   /**
    * Polls {@code url} until an answer passes {@code ready}; a process that exits, or no such answer

@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -64,25 +62,9 @@ public final class DockerDaemon implements AutoCloseable {
   /** Unix socket paths must fit in 108 bytes; containerd's sockets live deepest in exec-root. */
   private static final int MAX_BASE_LENGTH = 40;
 
-  private static final Set<DockerDaemon> LIVE = ConcurrentHashMap.newKeySet();
+  private static final ChildProcesses.Live<DockerDaemon> LIVE =
+      new ChildProcesses.Live<>("dockerd");
   private static DockerDaemon shared;
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("dockerd-test-cleanup")
-                .unstarted(
-                    () -> {
-                      for (DockerDaemon daemon : List.copyOf(LIVE)) {
-                        try {
-                          daemon.close();
-                        } catch (RuntimeException e) {
-                          System.err.println("cannot clean up " + daemon + ": " + e);
-                        }
-                      }
-                    }));
-  }
 
   private final Path dockerd;
   private final Path ip;

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,25 +29,8 @@ public final class EtcdServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration ETCDCTL_TIMEOUT = Duration.ofSeconds(30);
-  private static final Set<EtcdServer> LIVE = ConcurrentHashMap.newKeySet();
+  private static final ChildProcesses.Live<EtcdServer> LIVE = new ChildProcesses.Live<>("etcd");
   private static EtcdServer shared;
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("etcd-test-server-cleanup")
-                .unstarted(
-                    () -> {
-                      for (EtcdServer server : List.copyOf(LIVE)) {
-                        try {
-                          server.close();
-                        } catch (RuntimeException e) {
-                          System.err.println("cannot clean up " + server + ": " + e);
-                        }
-                      }
-                    }));
-  }
 
   private final Path etcd;
   private final Path dir;

@@ -7,9 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Docker distribution registry (Debian's {@code docker-registry}, 2.8) on {@code 127.0.0.1} for
@@ -32,25 +29,9 @@ public final class LocalRegistry implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-  private static final Set<LocalRegistry> LIVE = ConcurrentHashMap.newKeySet();
+  private static final ChildProcesses.Live<LocalRegistry> LIVE =
+      new ChildProcesses.Live<>("registry");
   private static LocalRegistry shared;
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("registry-test-cleanup")
-                .unstarted(
-                    () -> {
-                      for (LocalRegistry registry : List.copyOf(LIVE)) {
-                        try {
-                          registry.close();
-                        } catch (RuntimeException e) {
-                          System.err.println("cannot clean up " + registry + ": " + e);
-                        }
-                      }
-                    }));
-  }
 
   private final Path binary;
   private final Path dir;
