@@ -50,21 +50,4 @@ final class Describe {
           };
     };
   }
-
-  /** A character as a message names it: {@code ';'}, {@code a space}, {@code U+0007}. */
-  static String character(int c) {
-    if (c == ' ') {
-      return "a space";
-    }
-    if (c == '\n' || c == '\r') {
-      return "a line break";
-    }
-    if (c == '\t') {
-      return "a tab";
-    }
-    if (Character.isISOControl(c) || Character.isWhitespace(c)) {
-      return String.format("U+%04X", c);
-    }
-    return "'" + Character.toString(c) + "'";
-  }
 }

@@ -1,9 +1,7 @@
 package dev.lain.spec;
 
 import dev.lain.model.AppNames;
-import dev.lain.model.DnsNames;
 import dev.lain.model.deploy.Limits;
-import dev.lain.model.deploy.MemorySize;
 import dev.lain.model.web.DeclaredMountpoint;
 import dev.lain.model.web.Mountpoints;
 import dev.lain.spec.YNode.Position;
@@ -153,16 +151,16 @@ final class ProcReader {
     }
     ProcType type = type(fields, key);
     int before = d.violationCount();
-    ProcDraft proc = proc(fields, type, key.name(), key, keyNode, Optional.empty());
+    ProcSpec.Builder proc = proc(fields, type, key.name(), key, keyNode, Optional.empty());
     boolean procOk = d.violationCount() == before;
     if (nameOk && procOk) {
-      procs.add(proc.toSpec());
+      procs.add(proc.build());
     }
     if (key.form() == Form.SERVICE) {
       int beforePortal = d.violationCount();
-      Optional<ProcDraft> portal = servicePortal(fields, key, keyNode, proc.port);
+      Optional<ProcSpec.Builder> portal = servicePortal(fields, key, keyNode, proc.port);
       if (nameOk && d.violationCount() == beforePortal) {
-        portal.ifPresent(p -> procs.add(p.toSpec()));
+        portal.ifPresent(p -> procs.add(p.build()));
       }
     }
   }
@@ -227,7 +225,7 @@ final class ProcReader {
     return given.get();
   }
 
-  private Optional<ProcDraft> servicePortal(
+  private Optional<ProcSpec.Builder> servicePortal(
       MapReader service, ProcKey key, YNode.Scalar keyNode, Optional<Port> servicePort) {
     FieldPath path = service.path("portal");
     Position owner = service.keyNode("portal").map(YNode::at).orElse(keyNode.at());
@@ -275,14 +273,14 @@ final class ProcReader {
    * Reads the fields of one proc into a draft. Callers build the record only when reading added no
    * violation: after a violation the draft may hold placeholders the record would rightly refuse.
    */
-  private ProcDraft proc(
+  private ProcSpec.Builder proc(
       MapReader f,
       ProcType type,
       String name,
       ProcKey key,
       YNode.Scalar keyNode,
       Optional<ServiceContext> service) {
-    ProcDraft p = new ProcDraft(type, name, key.written(), appdomain);
+    ProcSpec.Builder p = new ProcSpec.Builder(type, name, key.written(), appdomain);
 
     f.value("image")
         .flatMap(n -> Read.text(n, f.path("image"), d, "an image name"))
@@ -472,90 +470,5 @@ final class ProcReader {
     List<String> all = new ArrayList<>(list);
     all.add(extra);
     return List.copyOf(all);
-  }
-
-  /** A proc being read: starts with LAIN's defaults, fields overwrite them as they are read. */
-  private static final class ProcDraft {
-    final ProcType type;
-    final String name;
-    final String key;
-    Optional<String> image = Optional.empty();
-    Command entrypoint = Command.INHERIT;
-    Command cmd = Command.INHERIT;
-    String user = "";
-    String workdir = "";
-    Optional<Port> port = Optional.empty();
-    List<StreamPort> ports = List.of();
-    int numInstances = ProcSpec.DEFAULT_INSTANCES;
-    int cpu = 0;
-    MemorySize memory = MemorySize.DEFAULT;
-    Map<String, String> env = Map.of();
-    List<Volume> volumes = List.of(Volume.LOGS);
-    Optional<CloudVolumes> cloudVolumes = Optional.empty();
-    List<String> logs = List.of();
-    List<DeclaredMountpoint> mountpoints = List.of();
-    boolean httpsOnly = false;
-    String healthcheck = "";
-    Optional<ContainerHealthcheck> containerHealthcheck = Optional.empty();
-    Map<String, String> labels = Map.of();
-    List<Filter> filters = List.of();
-    List<String> secretFiles = List.of();
-    boolean secretFilesBypass = false;
-    boolean stateful = false;
-    int setupTime = 0;
-    int killTimeout = ProcSpec.MIN_KILL_TIMEOUT;
-    List<String> dnsSearch = List.of();
-    Optional<PortalSettings> portal = Optional.empty();
-    private final String appdomain;
-
-    ProcDraft(ProcType type, String name, String key, String appdomain) {
-      this.type = type;
-      this.name = name;
-      this.key = key;
-      this.appdomain = appdomain;
-    }
-
-    ProcSpec toSpec() {
-      List<Filter> allFilters = new ArrayList<>(filters);
-      if (allFilters.stream().noneMatch(Filter::isGroupConstraint)) {
-        allFilters.add(Filter.DEFAULT_GROUP);
-      }
-      List<String> search = new ArrayList<>(dnsSearch);
-      String own = DnsNames.normalize(appdomain + ".lain");
-      if (!search.contains(own)) {
-        search.add(own);
-      }
-      return new ProcSpec(
-          type,
-          name,
-          key,
-          image,
-          entrypoint,
-          cmd,
-          user,
-          workdir,
-          port,
-          ports,
-          numInstances,
-          cpu,
-          memory,
-          env,
-          volumes,
-          cloudVolumes,
-          logs,
-          mountpoints,
-          httpsOnly,
-          healthcheck,
-          containerHealthcheck,
-          labels,
-          allFilters,
-          secretFiles,
-          secretFilesBypass,
-          stateful,
-          setupTime,
-          killTimeout,
-          search,
-          portal);
-    }
   }
 }

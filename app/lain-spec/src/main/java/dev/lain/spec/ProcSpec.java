@@ -1,13 +1,16 @@
 package dev.lain.spec;
 
 import dev.lain.model.AppNames;
+import dev.lain.model.DnsNames;
 import dev.lain.model.deploy.Limits;
 import dev.lain.model.deploy.MemorySize;
 import dev.lain.model.web.DeclaredMountpoint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One proc of an app, with LAIN's defaults applied and paths normalised.
@@ -133,143 +136,145 @@ public record ProcSpec(
     }
   }
 
-  /** For {@code lain scale}. */
+  /** This proc with its own changes made through {@link Builder}. */
+  private ProcSpec with(Consumer<Builder> change) {
+    Builder b = new Builder(type, name, key, "");
+    b.image = image;
+    b.entrypoint = entrypoint;
+    b.cmd = cmd;
+    b.user = user;
+    b.workdir = workdir;
+    b.port = port;
+    b.ports = ports;
+    b.numInstances = numInstances;
+    b.cpu = cpu;
+    b.memory = memory;
+    b.env = env;
+    b.volumes = volumes;
+    b.cloudVolumes = cloudVolumes;
+    b.logs = logs;
+    b.mountpoints = mountpoints;
+    b.httpsOnly = httpsOnly;
+    b.healthcheck = healthcheck;
+    b.containerHealthcheck = containerHealthcheck;
+    b.labels = labels;
+    b.filters = filters;
+    b.secretFiles = secretFiles;
+    b.secretFilesBypass = secretFilesBypass;
+    b.stateful = stateful;
+    b.setupTime = setupTimeSeconds;
+    b.killTimeout = killTimeoutSeconds;
+    b.dnsSearch = dnsSearch;
+    b.portal = portal;
+    change.accept(b);
+    return b.build();
+  }
+
   public ProcSpec withNumInstances(int instances) {
-    return new ProcSpec(
-        type,
-        name,
-        key,
-        image,
-        entrypoint,
-        cmd,
-        user,
-        workdir,
-        port,
-        ports,
-        instances,
-        cpu,
-        memory,
-        env,
-        volumes,
-        cloudVolumes,
-        logs,
-        mountpoints,
-        httpsOnly,
-        healthcheck,
-        containerHealthcheck,
-        labels,
-        filters,
-        secretFiles,
-        secretFilesBypass,
-        stateful,
-        setupTimeSeconds,
-        killTimeoutSeconds,
-        dnsSearch,
-        portal);
+    return with(b -> b.numInstances = instances);
   }
 
-  /** For {@code lain scale}. */
   public ProcSpec withCpu(int level) {
-    return new ProcSpec(
-        type,
-        name,
-        key,
-        image,
-        entrypoint,
-        cmd,
-        user,
-        workdir,
-        port,
-        ports,
-        numInstances,
-        level,
-        memory,
-        env,
-        volumes,
-        cloudVolumes,
-        logs,
-        mountpoints,
-        httpsOnly,
-        healthcheck,
-        containerHealthcheck,
-        labels,
-        filters,
-        secretFiles,
-        secretFilesBypass,
-        stateful,
-        setupTimeSeconds,
-        killTimeoutSeconds,
-        dnsSearch,
-        portal);
+    return with(b -> b.cpu = level);
   }
 
-  /** For {@code lain scale}. */
   public ProcSpec withMemory(MemorySize limit) {
-    return new ProcSpec(
-        type,
-        name,
-        key,
-        image,
-        entrypoint,
-        cmd,
-        user,
-        workdir,
-        port,
-        ports,
-        numInstances,
-        cpu,
-        limit,
-        env,
-        volumes,
-        cloudVolumes,
-        logs,
-        mountpoints,
-        httpsOnly,
-        healthcheck,
-        containerHealthcheck,
-        labels,
-        filters,
-        secretFiles,
-        secretFilesBypass,
-        stateful,
-        setupTimeSeconds,
-        killTimeoutSeconds,
-        dnsSearch,
-        portal);
+    return with(b -> b.memory = limit);
   }
 
-  /** For deploys that pin the image. */
+  /** The proc with its image pinned (the release image a deploy runs). */
   public ProcSpec withImage(String pinned) {
-    return new ProcSpec(
-        type,
-        name,
-        key,
-        Optional.of(pinned),
-        entrypoint,
-        cmd,
-        user,
-        workdir,
-        port,
-        ports,
-        numInstances,
-        cpu,
-        memory,
-        env,
-        volumes,
-        cloudVolumes,
-        logs,
-        mountpoints,
-        httpsOnly,
-        healthcheck,
-        containerHealthcheck,
-        labels,
-        filters,
-        secretFiles,
-        secretFilesBypass,
-        stateful,
-        setupTimeSeconds,
-        killTimeoutSeconds,
-        dnsSearch,
-        portal);
+    return with(b -> b.image = Optional.of(pinned));
+  }
+
+  /**
+   * A proc being put together: starts with LAIN's defaults, fields overwrite them as they are read
+   * (the lain.yaml reader sets them directly); {@link #build} checks the result.
+   */
+  static final class Builder {
+    final ProcType type;
+    final String name;
+    final String key;
+    Optional<String> image = Optional.empty();
+    Command entrypoint = Command.INHERIT;
+    Command cmd = Command.INHERIT;
+    String user = "";
+    String workdir = "";
+    Optional<Port> port = Optional.empty();
+    List<StreamPort> ports = List.of();
+    int numInstances = ProcSpec.DEFAULT_INSTANCES;
+    int cpu = 0;
+    MemorySize memory = MemorySize.DEFAULT;
+    Map<String, String> env = Map.of();
+    List<Volume> volumes = List.of(Volume.LOGS);
+    Optional<CloudVolumes> cloudVolumes = Optional.empty();
+    List<String> logs = List.of();
+    List<DeclaredMountpoint> mountpoints = List.of();
+    boolean httpsOnly = false;
+    String healthcheck = "";
+    Optional<ContainerHealthcheck> containerHealthcheck = Optional.empty();
+    Map<String, String> labels = Map.of();
+    List<Filter> filters = List.of();
+    List<String> secretFiles = List.of();
+    boolean secretFilesBypass = false;
+    boolean stateful = false;
+    int setupTime = 0;
+    int killTimeout = ProcSpec.MIN_KILL_TIMEOUT;
+    List<String> dnsSearch = List.of();
+    Optional<PortalSettings> portal = Optional.empty();
+
+    /** The app's domain, for the proc's own DNS search domain; empty for a copy. */
+    private final String appdomain;
+
+    Builder(ProcType type, String name, String key, String appdomain) {
+      this.type = type;
+      this.name = name;
+      this.key = key;
+      this.appdomain = appdomain;
+    }
+
+    ProcSpec build() {
+      List<Filter> allFilters = new ArrayList<>(filters);
+      if (allFilters.stream().noneMatch(Filter::isGroupConstraint)) {
+        allFilters.add(Filter.DEFAULT_GROUP);
+      }
+      List<String> search = new ArrayList<>(dnsSearch);
+      // A copy of a read proc has its own search domain already (and no appdomain here).
+      String own = DnsNames.normalize(appdomain + ".lain");
+      if (!appdomain.isEmpty() && !search.contains(own)) {
+        search.add(own);
+      }
+      return new ProcSpec(
+          type,
+          name,
+          key,
+          image,
+          entrypoint,
+          cmd,
+          user,
+          workdir,
+          port,
+          ports,
+          numInstances,
+          cpu,
+          memory,
+          env,
+          volumes,
+          cloudVolumes,
+          logs,
+          mountpoints,
+          httpsOnly,
+          healthcheck,
+          containerHealthcheck,
+          labels,
+          allFilters,
+          secretFiles,
+          secretFilesBypass,
+          stateful,
+          setupTime,
+          killTimeout,
+          search,
+          portal);
+    }
   }
 }

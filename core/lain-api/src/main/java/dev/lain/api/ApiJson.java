@@ -42,11 +42,7 @@ public final class ApiJson {
   private ApiJson() {}
 
   public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
-    }
+    return write(MAPPER, value);
   }
 
   /**
@@ -55,8 +51,26 @@ public final class ApiJson {
    * @throws IllegalArgumentException if it is not one, saying why
    */
   public static <T> T read(String json, Class<T> type) {
+    return read(MAPPER, json, type);
+  }
+
+  /** {@code value} as {@code mapper} writes it; a value that cannot be written is a bug. */
+  public static String write(ObjectMapper mapper, Object value) {
     try {
-      return MAPPER.readValue(json, type);
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Reads {@code json} as {@code type} with {@code mapper}.
+   *
+   * @throws IllegalArgumentException if it is not one, saying why
+   */
+  public static <T> T read(ObjectMapper mapper, String json, Class<T> type) {
+    try {
+      return mapper.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lain.api.ApiJson;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.WebSettings;
 import java.io.IOException;
@@ -84,11 +84,7 @@ public final class DeploydJson {
   }
 
   public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
-    }
+    return ApiJson.write(MAPPER, value);
   }
 
   /**
@@ -97,12 +93,7 @@ public final class DeploydJson {
    * @throws IllegalArgumentException if {@code json} is not a valid {@code type}
    */
   public static <T> T read(String json, Class<T> type) {
-    try {
-      return MAPPER.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
-    }
+    return ApiJson.read(MAPPER, json, type);
   }
 
   /** The mapper, for the HTTP API's bodies. */

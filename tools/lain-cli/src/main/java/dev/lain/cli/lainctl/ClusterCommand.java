@@ -24,9 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lainctl cluster health}: the store, the master, every node, the webrouters, the registry.
@@ -35,16 +33,7 @@ import picocli.CommandLine.Spec;
     name = "cluster",
     description = "The cluster as a whole.",
     subcommands = {ClusterCommand.Health.class})
-final class ClusterCommand implements Callable<Integer> {
-  @ParentCommand LainctlCommand lainctl;
-  @Spec CommandSpec spec;
-
-  /** Where laind master publishes the registry for the webrouters (lain-router's SystemRoutes). */
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(lainctl.context.err());
-    return ExitCode.USAGE;
-  }
+final class ClusterCommand extends LainctlGroup {
 
   @Command(
       name = "health",

@@ -16,11 +16,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code lainctl config list|get|set|unset}: the cluster configuration under /lain/config. */
 @Command(
@@ -32,15 +30,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.SetCommand.class,
       ConfigCommand.UnsetCommand.class
     })
-final class ConfigCommand implements Callable<Integer> {
-  @ParentCommand LainctlCommand lainctl;
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(lainctl.context.err());
-    return ExitCode.USAGE;
-  }
+final class ConfigCommand extends LainctlGroup {
 
   /** Runs {@code action} against the configuration store, turning failures into messages. */
   int withConfig(Function<ClusterConfigStore, Integer> action) {

@@ -44,11 +44,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lainctl node ...}: the cluster's nodes, read and changed in the store through deployd's
@@ -67,18 +65,10 @@ import picocli.CommandLine.Spec;
       NodeCommand.Add.class,
       NodeCommand.Remove.class
     })
-final class NodeCommand implements Callable<Integer> {
-  @ParentCommand LainctlCommand lainctl;
-  @Spec CommandSpec spec;
+final class NodeCommand extends LainctlGroup {
 
   /** How long a health check waits for an agent's API. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(lainctl.context.err());
-    return ExitCode.USAGE;
-  }
 
   int withStore(Function<Store, Integer> action) {
     return lainctl.withStore(action);

@@ -13,25 +13,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code lainctl router list}: what each running webrouter reports. */
 @Command(
     name = "router",
     description = "Show the webrouters (laind router) and the configuration each one serves.",
     subcommands = {RouterCommand.ListCommand.class})
-final class RouterCommand implements Callable<Integer> {
-  @ParentCommand LainctlCommand lainctl;
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(lainctl.context.err());
-    return ExitCode.USAGE;
-  }
+final class RouterCommand extends LainctlGroup {
 
   @Command(
       name = "list",

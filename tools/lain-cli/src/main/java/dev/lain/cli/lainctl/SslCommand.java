@@ -33,11 +33,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lainctl ssl add|list|remove}: the webrouter's certificates under /lain/webrouter/certs.
@@ -53,27 +51,18 @@ import picocli.CommandLine.Spec;
       SslCommand.ListCommand.class,
       SslCommand.RemoveCommand.class
     })
-final class SslCommand implements Callable<Integer> {
+final class SslCommand extends LainctlGroup {
   /** Certificates expiring sooner than this are added with a warning. */
   static final int WARN_DAYS = 30;
 
   /** Certificate and key files are small; anything bigger is the wrong file. */
   private static final long MAX_FILE_BYTES = 1 << 20;
 
-  @ParentCommand LainctlCommand lainctl;
-  @Spec CommandSpec spec;
-
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help message and exit.")
   boolean help;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(lainctl.context.err());
-    return ExitCode.USAGE;
-  }
 
   /**
    * Runs {@code action} against the certificate store, stamping writes with {@code now}, and turns

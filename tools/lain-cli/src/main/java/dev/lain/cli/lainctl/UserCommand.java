@@ -9,11 +9,9 @@ import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lainctl user add|list|remove|token}: the console's users and API tokens, written straight
@@ -28,15 +26,7 @@ import picocli.CommandLine.Spec;
       UserCommand.Remove.class,
       UserCommand.Token.class
     })
-final class UserCommand implements Callable<Integer> {
-  @ParentCommand LainctlCommand lainctl;
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(lainctl.context.err());
-    return ExitCode.USAGE;
-  }
+final class UserCommand extends LainctlGroup {
 
   int withUsers(Function<Users, Integer> action) {
     return lainctl.withStore(store -> action.apply(new Users(store, InstantSource.system())));
