@@ -1,7 +1,16 @@
 package dev.lain.bootstrap;
 
+import dev.lain.records.config.ClusterConfigStore;
+import dev.lain.records.config.ConfigKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What an executor does for one {@link Step}: a closed set, so that an executor's {@code switch}
@@ -102,29 +111,108 @@ public sealed interface Action {
   /** Builds {@code lain/busybox:latest} from Debian's busybox-static (no Docker Hub needed). */
   record BuildBaseImage(String image) implements Action {}
 
-  /** Writes {@code /lain/config/*} values (already checked and canonical) into the store. */
-  record WriteStore(String storeUrl, List<StoreWrite> writes) implements Action {
-    public WriteStore {
-      writes = List.copyOf(writes);
+  /**
+   * Writes the cluster configuration: {@code values} through lain-records' {@code
+   * ClusterConfigStore.set} (checked, canonical), {@code registryBootstrap} as LAIN noted it.
+   */
+  record WriteClusterConfig(
+      String storeUrl, Map<ConfigKey, String> values, Optional<String> registryBootstrap)
+      implements Action {
+    public WriteClusterConfig {
+      Objects.requireNonNull(storeUrl, "storeUrl");
+      EnumMap<ConfigKey, String> copy = new EnumMap<>(ConfigKey.class);
+      copy.putAll(values);
+      values = Collections.unmodifiableMap(copy);
+      Objects.requireNonNull(registryBootstrap, "registryBootstrap");
+    }
+
+    /**
+     * What of this {@code store} does not hold yet: the values it stores differently or not at all.
+     * The plan asks it of the probed store, the executor again of the store as it runs.
+     */
+    public WriteClusterConfig notIn(Facts.StoreContents store) {
+      Map<ConfigKey, String> missing = new EnumMap<>(ConfigKey.class);
+      values.forEach(
+          (key, value) -> {
+            if (!store.holds(key, value)) {
+              missing.put(key, value);
+            }
+          });
+      return new WriteClusterConfig(
+          storeUrl,
+          missing,
+          registryBootstrap.filter(r -> !store.registryBootstrap().equals(Optional.of(r))));
+    }
+
+    public boolean isEmpty() {
+      return values.isEmpty() && registryBootstrap.isEmpty();
+    }
+
+    /** The store keys written, in the order they are written. */
+    public List<String> storeKeys() {
+      List<String> keys =
+          new ArrayList<>(values.keySet().stream().map(ConfigKey::storeKey).toList());
+      registryBootstrap.ifPresent(r -> keys.add(ClusterConfigStore.REGISTRY_BOOTSTRAP));
+      return keys;
     }
   }
-
-  /** One store key and its value. */
-  record StoreWrite(String key, String value) {}
 
   /**
    * Creates a self-signed CA (its key stays in {@code caKey}, mode 0600) and a certificate for
    * {@code hosts} signed by it, kept as the webrouter's certificate {@code name} (lainctl ssl), and
-   * points the hosts at it in /lain/config/ssl.
+   * points the hosts at it in /lain/config/ssl ({@link #ssl}).
    */
   record CreateCertificates(
-      String storeUrl, String name, List<String> hosts, String caCert, String caKey, String ssl)
+      String storeUrl, String name, List<String> hosts, String caCert, String caKey)
       implements Action {
     public CreateCertificates {
+      Objects.requireNonNull(storeUrl, "storeUrl");
+      Objects.requireNonNull(name, "name");
       hosts = List.copyOf(hosts);
+      Objects.requireNonNull(caCert, "caCert");
+      Objects.requireNonNull(caKey, "caKey");
+    }
+
+    /** The /lain/config/ssl patterns this sets: each host pointed at {@code name}, in order. */
+    public Map<String, String> ssl() {
+      Map<String, String> ssl = new LinkedHashMap<>();
+      hosts.forEach(host -> ssl.put(host, name));
+      return Collections.unmodifiableMap(ssl);
+    }
+
+    /**
+     * Whether this is in place: the CA's certificate on the machine, the certificate {@code name}
+     * stored for exactly {@code hosts} and still valid, and /lain/config/ssl pointing every host at
+     * it (patterns pointed elsewhere by an operator do not matter). A changed domain needs a new
+     * certificate: the stored one names the old hosts.
+     *
+     * @param exists whether a file (absolute path on the machine) exists
+     */
+    public boolean inPlace(Facts.StoreContents store, Predicate<String> exists) {
+      return exists.test(caCert)
+          && hosts.equals(store.certificates().get(name))
+          && store.config().ssl().entrySet().containsAll(ssl().entrySet());
     }
   }
 
-  /** {@code lainctl user add admin --admin} and a login of the lain CLI's phase {@code local}. */
-  record CreateAdminToken(String storeUrl, String user, String cliConfig) implements Action {}
+  /**
+   * {@code lainctl user add admin --admin} (the user {@link Layout#ADMIN_USER}) and a login of the
+   * lain CLI's phase {@code local}, kept in {@code cliConfig}.
+   */
+  record CreateAdminToken(String storeUrl, String cliConfig) implements Action {
+    public CreateAdminToken {
+      Objects.requireNonNull(storeUrl, "storeUrl");
+      Objects.requireNonNull(cliConfig, "cliConfig");
+    }
+
+    /**
+     * Whether this is in place: the admin exists and this machine's lain CLI is logged in ({@code
+     * cliConfig} exists).
+     *
+     * @param exists whether a file (absolute path on the machine) exists
+     */
+    public boolean inPlace(Facts.StoreContents store, Predicate<String> exists) {
+      return store.adminUser() && exists.test(cliConfig);
+    }
+  }
 }

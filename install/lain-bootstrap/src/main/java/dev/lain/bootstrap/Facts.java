@@ -1,6 +1,11 @@
 package dev.lain.bootstrap;
 
 import dev.lain.model.Ipv4;
+import dev.lain.records.config.ClusterConfig;
+import dev.lain.records.config.ConfigEntry;
+import dev.lain.records.config.ConfigKey;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -214,6 +219,8 @@ public record Facts(
    * @param baseImage whether the image {@code lain/busybox:latest} is present
    * @param files the contents of the files bootstrap writes that exist already (daemon.json,
    *     registry.yml, lain-* units), by absolute path
+   * @param presentFiles further files bootstrap makes that exist, by absolute path, their contents
+   *     not read: the cluster CA's certificate, the admin's CLI login (it holds a token)
    * @param dockerDataSource what /var/lib/docker is mounted from, if it is a mount point
    * @param store what the cluster store holds, if it exists and could be read
    * @param dockerContents how many containers and images dockerd reports, when it answers
@@ -224,6 +231,7 @@ public record Facts(
       boolean dockerRunning,
       boolean baseImage,
       Map<String, String> files,
+      Set<String> presentFiles,
       Optional<String> dockerDataSource,
       Optional<StoreContents> store,
       Optional<DockerContents> dockerContents) {
@@ -231,12 +239,15 @@ public record Facts(
       packages = Set.copyOf(packages);
       runningServices = Set.copyOf(runningServices);
       files = Map.copyOf(files);
+      presentFiles = Set.copyOf(presentFiles);
       Objects.requireNonNull(dockerDataSource, "dockerDataSource");
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(dockerContents, "dockerContents");
     }
 
-    /** Without what dockerd holds (it did not answer, or was not asked). */
+    /**
+     * Without further files and without what dockerd holds (it did not answer, or was not asked).
+     */
     public Installed(
         Set<String> packages,
         Set<String> runningServices,
@@ -251,6 +262,7 @@ public record Facts(
           dockerRunning,
           baseImage,
           files,
+          Set.of(),
           dockerDataSource,
           store,
           Optional.empty());
@@ -263,6 +275,7 @@ public record Facts(
           dockerRunning,
           baseImage,
           files,
+          presentFiles,
           dockerDataSource,
           store,
           Optional.of(value));
@@ -281,6 +294,7 @@ public record Facts(
           dockerRunning,
           baseImage,
           files,
+          presentFiles,
           dockerDataSource,
           Optional.of(value),
           dockerContents);
@@ -293,6 +307,20 @@ public record Facts(
           dockerRunning,
           baseImage,
           files,
+          presentFiles,
+          dockerDataSource,
+          store,
+          dockerContents);
+    }
+
+    public Installed withPresentFiles(Set<String> value) {
+      return new Installed(
+          packages,
+          runningServices,
+          dockerRunning,
+          baseImage,
+          files,
+          value,
           dockerDataSource,
           store,
           dockerContents);
@@ -300,6 +328,11 @@ public record Facts(
 
     public Optional<String> file(String path) {
       return Optional.ofNullable(files.get(path));
+    }
+
+    /** Whether the file at {@code path} (absolute, on the machine) exists, read or not. */
+    public boolean exists(String path) {
+      return files.containsKey(path) || presentFiles.contains(path);
     }
 
     public boolean runs(String service) {
@@ -355,23 +388,44 @@ public record Facts(
   }
 
   /**
-   * What the cluster store holds that bootstrap cares about.
+   * What the cluster store holds that bootstrap cares about, as {@link StoreReader#contents} read
+   * it: the probe for the plan, the executor again when a step runs.
    *
-   * @param config the values under /lain/config/ by key name (domain, node_network, ...)
-   * @param nodes the node records' keys under /lain/nodes/nodes/ ({@code name:ip:ssh port})
-   * @param certificates the names of the webrouter's certificates
-   * @param adminUser whether the console user {@code admin} exists
+   * @param config the cluster configuration as stored (lain-records' keys and rules)
+   * @param registryBootstrap the registry an earlier {@code -r} noted, if any
+   * @param nodes the node records' keys without their directory ({@code name:ip:ssh port})
+   * @param certificates the webrouter's certificates that can serve when read (readable, not
+   *     expired), by name, with the hosts each serves
+   * @param adminUser whether the console user {@link Layout#ADMIN_USER} exists
    */
   public record StoreContents(
-      Map<String, String> config, List<String> nodes, Set<String> certificates, boolean adminUser) {
+      ClusterConfig config,
+      Optional<String> registryBootstrap,
+      List<String> nodes,
+      Map<String, List<String>> certificates,
+      boolean adminUser) {
     public StoreContents {
-      config = Map.copyOf(config);
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(registryBootstrap, "registryBootstrap");
       nodes = List.copyOf(nodes);
-      certificates = Set.copyOf(certificates);
+      Map<String, List<String>> copy = new LinkedHashMap<>();
+      certificates.forEach((name, hosts) -> copy.put(name, List.copyOf(hosts)));
+      certificates = Collections.unmodifiableMap(copy);
     }
 
     public static StoreContents empty() {
-      return new StoreContents(Map.of(), List.of(), Set.of(), false);
+      return new StoreContents(
+          ClusterConfig.fromStored(Map.of(), 0), Optional.empty(), List.of(), Map.of(), false);
+    }
+
+    public StoreContents withNodes(List<String> value) {
+      return new StoreContents(config, registryBootstrap, value, certificates, adminUser);
+    }
+
+    /** Whether {@code key} is stored with exactly {@code value}. */
+    public boolean holds(ConfigKey key, String value) {
+      ConfigEntry entry = config.entry(key);
+      return entry.source() == ConfigEntry.Source.SET && entry.value().equals(value);
     }
   }
 }

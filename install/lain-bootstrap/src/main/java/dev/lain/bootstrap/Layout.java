@@ -1,6 +1,7 @@
 package dev.lain.bootstrap;
 
 import dev.lain.store.Stores;
+import java.nio.file.Path;
 
 /** Where an installed node keeps things; the same paths the bash installer uses. */
 public final class Layout {
@@ -29,6 +30,9 @@ public final class Layout {
   public static final String SYSTEMD_RUNNING = "/run/systemd/system";
   public static final String ADMIN_CLI_CONFIG = "/root/.lain/lain.conf.yaml";
 
+  /** The cluster admin bootstrap creates, as LAIN named it. */
+  public static final String ADMIN_USER = "admin";
+
   /** The volume group and logical volume made on {@code --docker-device}, as LAIN named them. */
   public static final String DOCKER_VG = "docker";
 
@@ -42,10 +46,18 @@ public final class Layout {
   public static final int REGISTRY_PORT = 5000;
   public static final int CONSOLE_PORT = 9000;
 
+  /** The ssh port laind's agent registers its node with when not told otherwise, as LAIN did. */
+  public static final int AGENT_SSH_PORT = 22;
+
   /** Below this a device is refused, as LAIN's docker role did. */
   public static final long MIN_DEVICE_BYTES = 10L * 1024 * 1024 * 1024;
 
   private Layout() {}
+
+  /** {@code absolute}, a path on the machine, under {@code root} ({@code /}, or a sandbox). */
+  public static Path under(Path root, String absolute) {
+    return root.resolve(absolute.replaceFirst("^/+", ""));
+  }
 
   public static String unit(String service) {
     return SYSTEMD_UNITS + "/" + service + ".service";

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,7 +72,7 @@ public final class MachineProbe {
   public static MachineProbe of(Options options) {
     return new MachineProbe(
         new ProcessCommandRunner(java.time.Duration.ofSeconds(20)),
-        new UrlStoreReader(options.root()));
+        new UrlStoreReader(options.root(), InstantSource.system()));
   }
 
   public Facts probe(Options options) {
@@ -82,7 +83,7 @@ public final class MachineProbe {
         commands.add(command);
       }
     }
-    boolean systemd = Files.isDirectory(under(root, Layout.SYSTEMD_RUNNING));
+    boolean systemd = Files.isDirectory(Layout.under(root, Layout.SYSTEMD_RUNNING));
     Optional<String> defaultInterface = Optional.empty();
     List<Facts.HostAddress> addresses = List.of();
     if (commands.contains("ip")) {
@@ -94,7 +95,7 @@ public final class MachineProbe {
     Optional<Facts.Device> device =
         options
             .dockerDevice()
-            .map(d -> device(d, under(root, d), commands, deviceMapper(root, commands)));
+            .map(d -> device(d, Layout.under(root, d), commands, deviceMapper(root, commands)));
     return new Facts(
         uid(),
         systemd,
@@ -121,7 +122,7 @@ public final class MachineProbe {
     if (uname.succeeded() && !uname.stdout().isBlank()) {
       return uname.stdout().strip();
     }
-    return read(under(root, "/proc/sys/kernel/osrelease")).map(String::strip).orElse("");
+    return read(Layout.under(root, "/proc/sys/kernel/osrelease")).map(String::strip).orElse("");
   }
 
   private String hostname(Path root) {
@@ -129,7 +130,7 @@ public final class MachineProbe {
     if (result.succeeded() && !result.stdout().isBlank()) {
       return result.stdout().strip();
     }
-    return read(under(root, "/etc/hostname")).map(String::strip).orElse("");
+    return read(Layout.under(root, "/etc/hostname")).map(String::strip).orElse("");
   }
 
   static List<Facts.HostAddress> addresses(String ipOutput) {
@@ -149,8 +150,8 @@ public final class MachineProbe {
    * /sys/module/dm_mod}) or loadable ({@code modinfo dm_mod}; the LVM tools load it).
    */
   private boolean deviceMapper(Path root, Set<String> commands) {
-    if (read(under(root, "/proc/misc")).filter(m -> m.contains("device-mapper")).isPresent()
-        || Files.isDirectory(under(root, "/sys/module/dm_mod"))) {
+    if (read(Layout.under(root, "/proc/misc")).filter(m -> m.contains("device-mapper")).isPresent()
+        || Files.isDirectory(Layout.under(root, "/sys/module/dm_mod"))) {
       return true;
     }
     return commands.contains("modinfo") && runner.run(List.of("modinfo", "dm_mod")).succeeded();
@@ -246,12 +247,12 @@ public final class MachineProbe {
     for (String service : SERVICES) {
       String pidFile = service.equals("nginx") ? "/run/nginx.pid" : Layout.pidFile(service);
       if (service.startsWith("lain-")) {
-        read(under(root, pidFile))
+        read(Layout.under(root, pidFile))
             .flatMap(MachineProbe::pid)
             .filter(pid -> Service.startedAs(pid, service))
             .ifPresent(pid -> running.add(service));
       } else if (service.equals("nginx")) {
-        read(under(root, pidFile))
+        read(Layout.under(root, pidFile))
             .flatMap(MachineProbe::pid)
             .filter(MachineProbe::alive)
             .ifPresent(pid -> running.add(service));
@@ -268,7 +269,13 @@ public final class MachineProbe {
         new ArrayList<>(List.of(Layout.DAEMON_JSON, Layout.REGISTRY_CONFIG, Layout.STORE_FILE));
     SERVICES.stream().filter(s -> s.startsWith("lain-")).map(Layout::unit).forEach(paths::add);
     for (String path : paths) {
-      read(under(root, path)).ifPresent(content -> files.put(path, content));
+      read(Layout.under(root, path)).ifPresent(content -> files.put(path, content));
+    }
+    Set<String> present = new HashSet<>();
+    for (String path : List.of(Layout.CA_CERT, Layout.ADMIN_CLI_CONFIG)) {
+      if (Files.isRegularFile(Layout.under(root, path))) {
+        present.add(path);
+      }
     }
     // What dockerd holds decides whether a Docker disk may take over its data root.
     Optional<Facts.DockerContents> contents = Optional.empty();
@@ -289,7 +296,7 @@ public final class MachineProbe {
                   "-o",
                   "SOURCE",
                   "--mountpoint",
-                  under(root, Layout.DOCKER_DATA).toString()));
+                  Layout.under(root, Layout.DOCKER_DATA).toString()));
       if (mount.succeeded() && !mount.stdout().isBlank()) {
         // Mounts stacked on the data root are listed in mount order: the last one is in use.
         List<String> sources = mount.stdout().strip().lines().map(String::strip).toList();
@@ -304,7 +311,7 @@ public final class MachineProbe {
     Optional<Facts.StoreContents> store =
         options.storageOnly() ? Optional.empty() : storeReader.read(storeUrl);
     return new Facts.Installed(
-        packages, running, dockerRunning, baseImage, files, dockerData, store, contents);
+        packages, running, dockerRunning, baseImage, files, present, dockerData, store, contents);
   }
 
   private static Optional<Long> pid(String text) {
@@ -317,11 +324,6 @@ public final class MachineProbe {
 
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
-  /** {@code absolute} (a path on the machine) under {@code root}. */
-  static Path under(Path root, String absolute) {
-    return root.resolve(absolute.replaceFirst("^/+", ""));
   }
 
   private static Optional<String> read(Path file) {

@@ -10,9 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.dockerdisk.DaemonJson;
 import dev.lain.dockerdisk.DaemonSettings;
 import dev.lain.dockerdisk.StorageException;
+import dev.lain.records.certs.CertificateStore;
+import dev.lain.records.config.ConfigKey;
+import dev.lain.records.console.ConsoleKeys;
+import dev.lain.records.deployd.DeploydKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,9 @@ import java.util.Optional;
 public record Plan(Options options, NodeIdentity node, Supervision supervision, List<Step> steps) {
   static final List<String> BASE_PACKAGES =
       List.of("docker.io", "nginx", "busybox-static", "git", "curl", "ca-certificates");
+
+  /** The webrouter's certificate for the cluster domains, as LAIN named it. */
+  static final String WEB_CERTIFICATE = "web";
 
   /** What a node of a cluster needs for its Docker ({@code --storage-only}). */
   static final List<String> NODE_DOCKER_PACKAGES = List.of("docker.io", "curl", "ca-certificates");
@@ -572,28 +580,22 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     }
 
     private void clusterConfig() {
-      Map<String, String> wanted = new LinkedHashMap<>();
-      wanted.put("domain", options.domain());
-      node.network().ifPresent(n -> wanted.put("node_network", n));
-      options.registryMirror().ifPresent(m -> wanted.put("registry_mirror", m));
-      options.registryBootstrap().ifPresent(r -> wanted.put("registry_bootstrap", r));
-      Map<String, String> stored =
-          installed.store().map(Facts.StoreContents::config).orElse(Map.of());
-      List<Action.StoreWrite> writes = new ArrayList<>();
-      wanted.forEach(
-          (key, value) -> {
-            if (!value.equals(stored.get(key))) {
-              writes.add(new Action.StoreWrite("/lain/config/" + key, value));
-            }
-          });
+      Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+      values.put(ConfigKey.DOMAIN, options.domain());
+      node.network().ifPresent(n -> values.put(ConfigKey.NODE_NETWORK, n));
+      options.registryMirror().ifPresent(m -> values.put(ConfigKey.REGISTRY_MIRROR, m));
+      Action.WriteClusterConfig wanted =
+          new Action.WriteClusterConfig(store, values, options.registryBootstrap());
+      Action.WriteClusterConfig writes =
+          wanted.notIn(installed.store().orElseGet(Facts.StoreContents::empty));
+      List<String> shown = new ArrayList<>();
+      values.forEach((key, value) -> shown.add(key.keyName() + "=" + value));
+      options.registryBootstrap().ifPresent(r -> shown.add("registry_bootstrap=" + r));
       add(
           "cluster-config",
-          "write the cluster configuration: "
-              + String.join(
-                  ", ",
-                  wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()),
-          new Action.WriteStore(store, writes),
-          Changes.NONE.withStoreKeys(writes.stream().map(Action.StoreWrite::key).toList()),
+          "write the cluster configuration: " + String.join(", ", shown),
+          writes,
+          Changes.NONE.withStoreKeys(writes.storeKeys()),
           writes.isEmpty() ? Step.done("the store holds these values") : Step.TO_DO);
     }
 
@@ -601,27 +603,28 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       if (options.mode() == Mode.SINGLE_NODE) {
         return;
       }
-      List<String> hosts = List.of("*." + options.domain(), "*.lain");
-      ObjectNode ssl = JSON.createObjectNode();
-      hosts.forEach(h -> ssl.put(h, "web"));
-      // A changed domain needs a new certificate: the stored one names the old hosts.
+      Action.CreateCertificates action =
+          new Action.CreateCertificates(
+              store,
+              WEB_CERTIFICATE,
+              List.of("*." + options.domain(), "*.lain"),
+              Layout.CA_CERT,
+              Layout.CA_KEY);
       boolean present =
-          installed
-              .store()
-              .filter(s -> s.certificates().contains("web"))
-              .filter(s -> ssl.toString().equals(s.config().get("ssl")))
-              .isPresent();
+          installed.store().filter(s -> action.inPlace(s, installed::exists)).isPresent();
       add(
           "certificates",
-          "create a self-signed CA and the certificate 'web' for "
-              + String.join(" and ", hosts)
+          "create a self-signed CA and the certificate '"
+              + action.name()
+              + "' for "
+              + String.join(" and ", action.hosts())
               + " (the webrouter's TLS, as LAIN did)",
-          new Action.CreateCertificates(
-              store, "web", hosts, Layout.CA_CERT, Layout.CA_KEY, ssl.toString()),
+          action,
           Changes.NONE
               .withFiles(List.of(Layout.CA_CERT, Layout.CA_KEY))
-              .withStoreKeys(List.of("/lain/webrouter/certs/web", "/lain/config/ssl")),
-          present ? Step.done("the certificate 'web' is stored") : Step.TO_DO);
+              .withStoreKeys(
+                  List.of(CertificateStore.storeKey(action.name()), ConfigKey.SSL.storeKey())),
+          present ? Step.done("the certificate '" + action.name() + "' is stored") : Step.TO_DO);
     }
 
     private void daemons(List<Service> services, List<String> changedUnits) {
@@ -633,7 +636,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       List<String> restart =
           names.stream().filter(n -> installed.runs(n) && changedUnits.contains(n)).toList();
       boolean allRun = names.stream().allMatch(installed::runs);
-      String nodeKey = "/lain/nodes/nodes/" + node.name() + ":" + node.ip() + ":22";
+      String nodeKey = DeploydKeys.node(node.name(), node.ip(), Layout.AGENT_SSH_PORT);
       add(
           "daemons",
           "start laind: "
@@ -654,13 +657,17 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
     }
 
     private void adminToken() {
-      boolean present = installed.store().map(Facts.StoreContents::adminUser).orElse(false);
+      Action.CreateAdminToken action = new Action.CreateAdminToken(store, Layout.ADMIN_CLI_CONFIG);
+      boolean present =
+          installed.store().filter(s -> action.inPlace(s, installed::exists)).isPresent();
       add(
           "admin-token",
-          "create the cluster admin 'admin' and log the lain CLI in (phase local)",
-          new Action.CreateAdminToken(store, "admin", Layout.ADMIN_CLI_CONFIG),
+          "create the cluster admin '"
+              + Layout.ADMIN_USER
+              + "' and log the lain CLI in (phase local)",
+          action,
           Changes.NONE
-              .withStoreKeys(List.of("/lain/console/users/admin"))
+              .withStoreKeys(List.of(ConsoleKeys.user(Layout.ADMIN_USER)))
               .withFiles(List.of(Layout.ADMIN_CLI_CONFIG)),
           present ? Step.done("the admin user exists") : Step.TO_DO);
     }

@@ -25,7 +25,7 @@ public interface StoreOpener {
       if (!url.startsWith("embedded:")) {
         return Stores.open(url);
       }
-      Path file = root.resolve(url.substring("embedded:".length()).replaceFirst("^/+", ""));
+      Path file = Layout.under(root, url.substring("embedded:".length()));
       try {
         Files.createDirectories(file.getParent());
       } catch (IOException e) {

@@ -187,8 +187,8 @@ class ExecutorRealTest {
         Plan.of(
             Fixtures.options("--node-network", "192.168.77.0/24", "-m", "https://m.example.com"),
             Fixtures.freshDebian());
-    Action.WriteStore defaults =
-        (Action.WriteStore) only(cluster, "cluster-config").steps().getFirst().action();
+    Action.WriteClusterConfig defaults =
+        (Action.WriteClusterConfig) only(cluster, "cluster-config").steps().getFirst().action();
     Plan plan =
         new Plan(
             cluster.options(),
@@ -204,7 +204,8 @@ class ExecutorRealTest {
                 new Step(
                     "cluster-config",
                     "write the defaults",
-                    new Action.WriteStore(url, defaults.writes()),
+                    new Action.WriteClusterConfig(
+                        url, defaults.values(), defaults.registryBootstrap()),
                     Changes.NONE,
                     Step.TO_DO)));
     Executor executor =

@@ -3,6 +3,7 @@ package dev.lain.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lain.dockerdisk.CommandRunner;
+import dev.lain.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -368,6 +369,56 @@ class ExecutorTest {
     assertThat(sandbox.opened).isZero();
     assertThat(sandbox.files()).isEqualTo(before);
     assertThat(sandbox.out()).doesNotContain("    done").contains("already done");
+  }
+
+  @Test
+  void aPlanMadeWhileTheStoreWasDownRewritesNothingThatIsThere(@TempDir Path dir)
+      throws IOException {
+    Sandbox sandbox = new Sandbox(dir, true);
+    List<String> flags =
+        List.of("-r", "registry.aliyuncs.com/laincloud", "-m", "http://mirror.example.com:5000");
+    Facts fresh = Fixtures.freshDebian();
+    Plan first = plan(flags, fresh);
+    assertThat(sandbox.executor().execute(first).succeeded()).as(sandbox.err()).isTrue();
+    // What lain login wrote: the recording runner runs nothing.
+    Files.createDirectories(dir.resolve("root/.lain"));
+    Files.writeString(dir.resolve("root/.lain/lain.conf.yaml"), "phases: {}\n");
+    // After a reboot the probe runs before etcd answers: it reads no store.
+    Facts.Installed after = Fixtures.afterRun(fresh, first).installed();
+    Facts storeDown =
+        fresh.withInstalled(
+            new Facts.Installed(
+                after.packages(),
+                after.runningServices(),
+                after.dockerRunning(),
+                after.baseImage(),
+                after.files(),
+                after.presentFiles(),
+                after.dockerDataSource(),
+                Optional.empty(),
+                after.dockerContents()));
+    Plan second = plan(flags, storeDown);
+    assertThat(second.toDo())
+        .extracting(Step::id)
+        .containsExactly("cluster-config", "certificates", "admin-token");
+    Store store = sandbox.stores.get("etcd://192.168.77.21:2379");
+    long revision = store.revision();
+    List<String> files = sandbox.files();
+    List<String> commands = List.copyOf(sandbox.runner.recorded());
+
+    Executor.Outcome outcome = sandbox.executor().execute(second);
+
+    assertThat(outcome.done()).containsExactly("cluster-config", "certificates", "admin-token");
+    assertThat(store.revision()).isEqualTo(revision);
+    assertThat(sandbox.files()).isEqualTo(files);
+    assertThat(sandbox.runner.recorded()).isEqualTo(commands);
+    assertThat(sandbox.out())
+        .contains(
+            "    /lain/config/domain = lain.local already (kept)\n",
+            "    /lain/config/registry_mirror = http://mirror.example.com:5000 already (kept)\n",
+            "    /lain/config/registry_bootstrap = registry.aliyuncs.com/laincloud already (kept)\n",
+            "    certificate 'web' is stored and valid: kept\n",
+            "    the admin 'admin' exists and /root/.lain/lain.conf.yaml is kept\n");
   }
 
   private static Plan plan(List<String> flags, Facts facts) {

@@ -1,5 +1,10 @@
 package dev.lain.bootstrap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lain.records.config.ClusterConfig;
+import dev.lain.records.config.ConfigKey;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,8 +43,10 @@ final class Fixtures {
   static Facts afterRun(Facts before, Plan plan) {
     Set<String> running = new HashSet<>();
     Map<String, String> files = new HashMap<>();
-    Map<String, String> config = new HashMap<>();
-    Set<String> certificates = new HashSet<>();
+    Map<ConfigKey, String> config = new EnumMap<>(ConfigKey.class);
+    Optional<String> registryBootstrap = Optional.empty();
+    Map<String, List<String>> certificates = new HashMap<>();
+    Set<String> present = new HashSet<>();
     Optional<String> dockerData = Optional.empty();
     Optional<Facts.Device> device = before.device();
     running.add(plan.supervision() == Supervision.SYSTEMD ? "docker" : "lain-dockerd");
@@ -69,13 +76,16 @@ final class Fixtures {
                       List.of(storage.lvm() ? "LVM2_member" : "xfs"),
                       storage.lvm()));
         }
-        case Action.WriteStore write ->
-            write
-                .writes()
-                .forEach(w -> config.put(w.key().substring("/lain/config/".length()), w.value()));
+        case Action.WriteClusterConfig write -> {
+          config.putAll(write.values());
+          if (write.registryBootstrap().isPresent()) {
+            registryBootstrap = write.registryBootstrap();
+          }
+        }
         case Action.CreateCertificates certs -> {
-          certificates.add(certs.name());
-          config.put("ssl", certs.ssl());
+          certificates.put(certs.name(), certs.hosts());
+          config.put(ConfigKey.SSL, json(certs.ssl()));
+          present.add(certs.caCert());
         }
         case Action.InstallPackages p -> {}
         case Action.StartDocker d -> {}
@@ -83,13 +93,17 @@ final class Fixtures {
         case Action.UseEmbeddedStore s ->
             files.put(s.nodeStoreFile().path(), s.nodeStoreFile().content());
         case Action.BuildBaseImage b -> {}
-        case Action.CreateAdminToken a -> {}
+        case Action.CreateAdminToken admin -> present.add(admin.cliConfig());
       }
     }
     NodeIdentity node = plan.node();
     Facts.StoreContents store =
         new Facts.StoreContents(
-            config, List.of(node.name() + ":" + node.ip() + ":22"), certificates, true);
+            ClusterConfig.fromStored(config, 0),
+            registryBootstrap,
+            List.of(node.name() + ":" + node.ip() + ":22"),
+            certificates,
+            true);
     Facts.Installed installed =
         new Facts.Installed(
             Set.copyOf(Plan.packages(plan.options())),
@@ -99,7 +113,15 @@ final class Fixtures {
             files,
             dockerData,
             Optional.of(store));
-    return before.withInstalled(installed).withDevice(device);
+    return before.withInstalled(installed.withPresentFiles(present)).withDevice(device);
+  }
+
+  private static String json(Map<String, String> map) {
+    try {
+      return new ObjectMapper().writeValueAsString(map);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static Options options(String... args) {

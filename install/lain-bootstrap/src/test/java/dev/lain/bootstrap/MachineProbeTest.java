@@ -106,6 +106,23 @@ class MachineProbeTest {
         .anyMatch(c -> c.detail().equals("node1 192.168.77.21"));
   }
 
+  @Test
+  void theCaAndTheAdminsCliLoginAreSeenButNotRead() throws IOException {
+    Files.createDirectories(sandbox.resolve("etc/lain/ssl"));
+    Files.writeString(sandbox.resolve("etc/lain/ssl/ca.crt"), "a certificate\n");
+    Files.createDirectories(sandbox.resolve("root/.lain"));
+    Files.writeString(sandbox.resolve("root/.lain/lain.conf.yaml"), "token: secret\n");
+    Options options = Fixtures.options().withRoot(sandbox);
+
+    Facts facts = new MachineProbe(new CannedRunner(), StoreReader.NONE).probe(options);
+
+    assertThat(facts.installed().presentFiles())
+        .containsExactlyInAnyOrder(Layout.CA_CERT, Layout.ADMIN_CLI_CONFIG);
+    assertThat(facts.installed().exists(Layout.ADMIN_CLI_CONFIG)).isTrue();
+    assertThat(facts.installed().file(Layout.ADMIN_CLI_CONFIG)).isEmpty();
+    assertThat(facts.installed().exists(Layout.CA_KEY)).isFalse();
+  }
+
   private static List<String> asked() {
     java.util.LinkedHashSet<String> asked =
         new java.util.LinkedHashSet<>(Plan.packages(Fixtures.options()));

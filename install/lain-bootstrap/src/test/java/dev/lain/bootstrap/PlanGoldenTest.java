@@ -2,6 +2,8 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.records.config.ClusterConfig;
+import dev.lain.records.config.ConfigKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,14 +136,17 @@ class PlanGoldenTest {
                         .withInstalled(
                             Facts.Installed.nothing()
                                 .withRunning(java.util.Set.of("lain-etcd"))
+                                .withPresentFiles(java.util.Set.of(Layout.ADMIN_CLI_CONFIG))
                                 .withStore(
                                     new Facts.StoreContents(
-                                        java.util.Map.of("domain", "lain.local"),
+                                        ClusterConfig.fromStored(
+                                            java.util.Map.of(ConfigKey.DOMAIN, "lain.local"), 0),
+                                        Optional.empty(),
                                         List.of(
                                             "node1:192.168.77.21:22",
                                             "node2:192.168.77.22:22",
                                             "node3:192.168.77.23:22"),
-                                        java.util.Set.of("web"),
+                                        java.util.Map.of("web", List.of("*.lain.local", "*.lain")),
                                         true))),
             List.of("--dry-run")));
   }

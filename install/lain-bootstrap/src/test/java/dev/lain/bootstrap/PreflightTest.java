@@ -3,7 +3,6 @@ package dev.lain.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -257,7 +256,7 @@ class PreflightTest {
   }
 
   private static Facts.StoreContents store(String... nodes) {
-    return new Facts.StoreContents(Map.of(), List.of(nodes), Set.of(), false);
+    return Facts.StoreContents.empty().withNodes(List.of(nodes));
   }
 
   private static Arguments row(

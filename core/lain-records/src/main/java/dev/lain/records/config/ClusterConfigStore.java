@@ -1,5 +1,7 @@
 package dev.lain.records.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Listing;
 import dev.lain.store.Store;
@@ -9,6 +11,15 @@ import java.util.Optional;
 
 /** Reads and changes the cluster configuration in the store, never writing a value it rejects. */
 public final class ClusterConfigStore {
+  /**
+   * Where LAIN's bootstrap noted the registry the cluster's images came from ({@code -r}). laind
+   * does not read it, so it is no {@link ConfigKey}: no rule, not shown by {@code lainctl config},
+   * stored as given.
+   */
+  public static final String REGISTRY_BOOTSTRAP = ConfigKey.PREFIX + "registry_bootstrap";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Store store;
 
   public ClusterConfigStore(Store store) {
@@ -54,6 +65,28 @@ public final class ClusterConfigStore {
             key, before.map(KeyValue::value), Optional.of(accepted.canonical()), revision);
       }
     };
+  }
+
+  /**
+   * Stores {@code ssl} (host pattern to certificate name, in this order) as {@link ConfigKey#SSL},
+   * checked as {@link #set} checks it.
+   */
+  public Change setSsl(Map<String, String> ssl) {
+    try {
+      return set(ConfigKey.SSL, JSON.writeValueAsString(ssl));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings is always JSON", e);
+    }
+  }
+
+  /** The registry {@link #REGISTRY_BOOTSTRAP} names, if one was noted. */
+  public Optional<String> registryBootstrap() {
+    return store.get(REGISTRY_BOOTSTRAP).map(KeyValue::value);
+  }
+
+  /** Notes {@code registry} as {@link #REGISTRY_BOOTSTRAP}, as given; returns the revision. */
+  public long setRegistryBootstrap(String registry) {
+    return store.put(REGISTRY_BOOTSTRAP, registry);
   }
 
   /** Removes the key, so its default applies again. */

@@ -30,6 +30,14 @@ public final class DeploydKeys {
     return NODES + node.key();
   }
 
+  /**
+   * The key the agent of node {@code name} at {@code ip} registers under, before there is a {@link
+   * NodeInfo} (as {@link NodeInfo#key()} spells it).
+   */
+  public static String node(String name, String ip, int sshPort) {
+    return NODES + name + ":" + ip + ":" + sshPort;
+  }
+
   public static String podGroup(String podGroup) {
     return POD_GROUPS + PodGroupNames.appOf(podGroup) + "/" + podGroup;
   }

@@ -2,10 +2,12 @@ package dev.lain.records.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.lain.model.ClusterDomains;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +85,38 @@ class ClusterConfigStoreTest {
     assertThat(extra.problems()).isNotEmpty();
     assertThat(loaded.domains().extraDomains()).isEmpty();
     assertThat(loaded.ssl()).isEqualTo(Map.of("*.lain.local", "web"));
+  }
+
+  @Test
+  void setSslStoresTheMapInItsOrderAsCanonicalJson() {
+    Map<String, String> ssl = new LinkedHashMap<>();
+    ssl.put("*.Example.ORG", "web");
+    ssl.put("*.lain", "web");
+
+    config.setSsl(ssl);
+
+    assertThat(store.get("/lain/config/ssl").orElseThrow().value())
+        .isEqualTo("{\"*.example.org\":\"web\",\"*.lain\":\"web\"}");
+    assertThat(config.load().ssl())
+        .containsExactly(entry("*.example.org", "web"), entry("*.lain", "web"));
+    assertThatThrownBy(() -> config.setSsl(Map.of("bad pattern", "web")))
+        .isInstanceOfSatisfying(
+            ClusterConfigException.class,
+            e -> assertThat(e.code()).isEqualTo(ClusterConfigException.Code.INVALID_VALUE));
+  }
+
+  @Test
+  void theRegistryBootstrapIsKeptAsGivenBesideTheKnownKeys() {
+    assertThat(config.registryBootstrap()).isEmpty();
+
+    config.setRegistryBootstrap("registry.aliyuncs.com/laincloud");
+
+    assertThat(store.get("/lain/config/registry_bootstrap").orElseThrow().value())
+        .isEqualTo("registry.aliyuncs.com/laincloud");
+    assertThat(config.registryBootstrap()).contains("registry.aliyuncs.com/laincloud");
+    assertThat(config.load().list())
+        .extracting(ConfigEntry::key)
+        .containsExactlyElementsOf(List.of(ConfigKey.values()));
   }
 
   @Test

@@ -167,6 +167,17 @@ class DeploydStateTest {
   }
 
   @Test
+  void aNodesKeyIsTheSameBeforeAndAfterItsAgentRegisteredIt() {
+    NodeInfo node = new NodeInfo("node1", "192.168.77.21", 22, new Resources(1, 1), Map.of());
+    state.registerNode(node);
+
+    assertThat(DeploydKeys.node("node1", "192.168.77.21", 22))
+        .isEqualTo(DeploydKeys.node(node))
+        .isEqualTo("/lain/nodes/nodes/node1:192.168.77.21:22");
+    assertThat(store.get(DeploydKeys.node("node1", "192.168.77.21", 22))).isPresent();
+  }
+
+  @Test
   void podGroupsAreCreatedOnceAndChangedWithCompareAndSet() {
     PodGroupRecord record = PodGroupRecord.deployed(spec("hello.web.web"));
     assertThat(state.createPodGroup(record)).isTrue();
