@@ -65,21 +65,23 @@ public final class PodGroupSpecs {
     env.add("LAIN_DOMAIN=" + domains.mainDomain());
     env.add("LAIN_APP_RELEASE_VERSION=" + metaVersion);
     ContainerSpec container =
-        new ContainerSpec.Builder(proc.image().orElse(releaseImage))
-            .entrypoint(
-                proc.entrypoint() instanceof Command.Override e
-                    ? Optional.of(e.argv())
-                    : Optional.empty())
-            .command(proc.cmd() instanceof Command.Override c ? c.argv() : List.of())
-            .env(env)
-            .user(proc.user())
-            .workdir(proc.workdir())
-            .port(proc.port().map(Port::number).orElse(0))
-            .volumes(proc.volumes().stream().map(Volume::path).toList())
-            .labels(proc.labels())
-            .memoryBytes(proc.memory().bytes())
-            .cpuLevel(proc.cpu())
-            .build();
+        ContainerSpec.of(proc.image().orElse(releaseImage))
+            .with(
+                spec ->
+                    spec.entrypoint(
+                            proc.entrypoint() instanceof Command.Override e
+                                ? Optional.of(e.argv())
+                                : Optional.empty())
+                        .command(
+                            proc.cmd() instanceof Command.Override cmd ? cmd.argv() : List.of())
+                        .env(env)
+                        .user(proc.user())
+                        .workdir(proc.workdir())
+                        .port(proc.port().map(Port::number).orElse(0))
+                        .volumes(proc.volumes().stream().map(Volume::path).toList())
+                        .labels(proc.labels())
+                        .memoryBytes(proc.memory().bytes())
+                        .cpuLevel(proc.cpu()));
     Optional<WebSettings> web =
         proc.type() == ProcType.WEB
             ? Optional.of(

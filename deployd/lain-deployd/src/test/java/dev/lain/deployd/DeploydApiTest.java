@@ -109,7 +109,7 @@ class DeploydApiTest {
   }
 
   private static String spec(int instances, String image) {
-    ContainerSpec container = ContainerSpec.of(image).withPort(8080).withMemory(64L << 20);
+    ContainerSpec container = ContainerSpec.of(image).withPort(8080).withMemoryBytes(64L << 20);
     return DeploydJson.write(
         new PodGroupSpec(
             WEB,

@@ -103,7 +103,7 @@ class EngineWithAgentsTest {
   }
 
   private static PodGroupSpec web(int instances, String image, HealthCheck health) {
-    ContainerSpec container = ContainerSpec.of(image).withPort(8080).withMemory(64L << 20);
+    ContainerSpec container = ContainerSpec.of(image).withPort(8080).withMemoryBytes(64L << 20);
     return new PodGroupSpec(
         WEB,
         "hello",

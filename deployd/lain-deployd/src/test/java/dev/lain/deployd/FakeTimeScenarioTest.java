@@ -113,7 +113,7 @@ class FakeTimeScenarioTest {
   @Test
   void restartBackOffAndNodeLossGraceFollowTheClock() throws InterruptedException {
     ContainerSpec container =
-        ContainerSpec.of("registry/hello:v1").withPort(8080).withMemory(64L << 20);
+        ContainerSpec.of("registry/hello:v1").withPort(8080).withMemoryBytes(64L << 20);
     state.createPodGroup(
         PodGroupRecord.deployed(
             new PodGroupSpec(

@@ -99,9 +99,9 @@ class InstanceTransitionTableTest {
       Copies copies, Status status, Node node, boolean pinned, int ageSeconds, String outcome) {
     World w = new World().node("subject", 1024).node("other", 1024).node("spare", 1024);
     PodGroupSpec v1 =
-        World.spec(PG, 2, 64).toBuilder()
-            .health(new HealthCheck.Http("/h", Duration.ofSeconds(1), Duration.ofSeconds(1), 1))
-            .build();
+        World.spec(PG, 2, 64)
+            .withHealth(
+                new HealthCheck.Http("/h", Duration.ofSeconds(1), Duration.ofSeconds(1), 1));
     if (pinned) {
       v1 =
           new PodGroupSpec(

@@ -245,7 +245,7 @@ class ReconcilerScenarioTest {
             data.name(),
             data.app(),
             1,
-            data.container().toBuilder().volumes(List.of("/data", "/lain/logs")).build(),
+            data.container().withVolumes(List.of("/data", "/lain/logs")),
             1,
             data.restartPolicy(),
             data.constraints(),

@@ -80,7 +80,7 @@ final class World {
   static PodGroupSpec spec(String name, int instances, long memoryMib) {
     String app = name.substring(0, name.indexOf('.'));
     ContainerSpec container =
-        ContainerSpec.of("registry/" + app + ":v1").withMemory(memoryMib * MIB).withPort(80);
+        ContainerSpec.of("registry/" + app + ":v1").withMemoryBytes(memoryMib * MIB).withPort(80);
     return new PodGroupSpec(
         name,
         app,

@@ -1,5 +1,6 @@
 package dev.lain.bootstrap;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -11,12 +12,14 @@ import java.util.List;
  * @param storeKeys cluster store keys written
  * @param devices block devices written to, with what is made on them
  */
+@RecordBuilder
 public record Changes(
     List<String> packages,
     List<String> files,
     List<String> services,
     List<String> storeKeys,
-    List<String> devices) {
+    List<String> devices)
+    implements ChangesBuilder.With {
   public static final Changes NONE =
       new Changes(List.of(), List.of(), List.of(), List.of(), List.of());
 
@@ -26,25 +29,5 @@ public record Changes(
     services = List.copyOf(services);
     storeKeys = List.copyOf(storeKeys);
     devices = List.copyOf(devices);
-  }
-
-  public Changes withPackages(List<String> value) {
-    return new Changes(value, files, services, storeKeys, devices);
-  }
-
-  public Changes withFiles(List<String> value) {
-    return new Changes(packages, value, services, storeKeys, devices);
-  }
-
-  public Changes withServices(List<String> value) {
-    return new Changes(packages, files, value, storeKeys, devices);
-  }
-
-  public Changes withStoreKeys(List<String> value) {
-    return new Changes(packages, files, services, value, devices);
-  }
-
-  public Changes withDevices(List<String> value) {
-    return new Changes(packages, files, services, storeKeys, value);
   }
 }

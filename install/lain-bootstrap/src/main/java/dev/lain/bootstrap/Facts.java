@@ -4,6 +4,7 @@ import dev.lain.model.Ipv4;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ConfigEntry;
 import dev.lain.records.config.ConfigKey;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param device what {@code --docker-device} is, when it was given
  * @param installed what an earlier bootstrap left
  */
+@RecordBuilder
 public record Facts(
     int uid,
     boolean systemd,
@@ -35,7 +37,8 @@ public record Facts(
     List<HostAddress> addresses,
     Optional<String> defaultInterface,
     Optional<Device> device,
-    Installed installed) {
+    Installed installed)
+    implements FactsBuilder.With {
 
   public Facts {
     Objects.requireNonNull(kernelRelease, "kernelRelease");
@@ -53,89 +56,6 @@ public record Facts(
 
   public boolean hasAddress(String ip) {
     return Ipv4.isLoopback(ip) || addresses.stream().anyMatch(a -> a.ip().equals(ip));
-  }
-
-  public Facts withInstalled(Installed value) {
-    return new Facts(
-        uid,
-        systemd,
-        kernelRelease,
-        commands,
-        hostname,
-        addresses,
-        defaultInterface,
-        device,
-        value);
-  }
-
-  public Facts withDevice(Optional<Device> value) {
-    return new Facts(
-        uid,
-        systemd,
-        kernelRelease,
-        commands,
-        hostname,
-        addresses,
-        defaultInterface,
-        value,
-        installed);
-  }
-
-  public Facts withUid(int value) {
-    return new Facts(
-        value,
-        systemd,
-        kernelRelease,
-        commands,
-        hostname,
-        addresses,
-        defaultInterface,
-        device,
-        installed);
-  }
-
-  public Facts withSystemd(boolean value) {
-    return new Facts(
-        uid,
-        value,
-        kernelRelease,
-        commands,
-        hostname,
-        addresses,
-        defaultInterface,
-        device,
-        installed);
-  }
-
-  public Facts withKernelRelease(String value) {
-    return new Facts(
-        uid, systemd, value, commands, hostname, addresses, defaultInterface, device, installed);
-  }
-
-  public Facts withCommands(Set<String> value) {
-    return new Facts(
-        uid,
-        systemd,
-        kernelRelease,
-        value,
-        hostname,
-        addresses,
-        defaultInterface,
-        device,
-        installed);
-  }
-
-  public Facts withHostname(String value) {
-    return new Facts(
-        uid,
-        systemd,
-        kernelRelease,
-        commands,
-        value,
-        addresses,
-        defaultInterface,
-        device,
-        installed);
   }
 
   /** One IPv4 address of an interface, e.g. eth0 10.0.0.5/24. */
@@ -225,6 +145,7 @@ public record Facts(
    * @param store what the cluster store holds, if it exists and could be read
    * @param dockerContents how many containers and images dockerd reports, when it answers
    */
+  @RecordBuilder
   public record Installed(
       Set<String> packages,
       Set<String> runningServices,
@@ -234,7 +155,8 @@ public record Facts(
       Set<String> presentFiles,
       Optional<String> dockerDataSource,
       Optional<StoreContents> store,
-      Optional<DockerContents> dockerContents) {
+      Optional<DockerContents> dockerContents)
+      implements FactsInstalledBuilder.With {
     public Installed {
       packages = Set.copyOf(packages);
       runningServices = Set.copyOf(runningServices);
@@ -243,6 +165,18 @@ public record Facts(
       Objects.requireNonNull(dockerDataSource, "dockerDataSource");
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(dockerContents, "dockerContents");
+    }
+
+    public Installed withStore(StoreContents value) {
+      return withStore(Optional.of(value));
+    }
+
+    public Installed withDockerContents(DockerContents value) {
+      return withDockerContents(Optional.of(value));
+    }
+
+    public Installed withRunning(Set<String> value) {
+      return withRunningServices(value);
     }
 
     /**
@@ -268,62 +202,10 @@ public record Facts(
           Optional.empty());
     }
 
-    public Installed withDockerContents(DockerContents value) {
-      return new Installed(
-          packages,
-          runningServices,
-          dockerRunning,
-          baseImage,
-          files,
-          presentFiles,
-          dockerDataSource,
-          store,
-          Optional.of(value));
-    }
-
     /** A machine LAIN never touched. */
     public static Installed nothing() {
       return new Installed(
           Set.of(), Set.of(), false, false, Map.of(), Optional.empty(), Optional.empty());
-    }
-
-    public Installed withStore(StoreContents value) {
-      return new Installed(
-          packages,
-          runningServices,
-          dockerRunning,
-          baseImage,
-          files,
-          presentFiles,
-          dockerDataSource,
-          Optional.of(value),
-          dockerContents);
-    }
-
-    public Installed withRunning(Set<String> value) {
-      return new Installed(
-          packages,
-          value,
-          dockerRunning,
-          baseImage,
-          files,
-          presentFiles,
-          dockerDataSource,
-          store,
-          dockerContents);
-    }
-
-    public Installed withPresentFiles(Set<String> value) {
-      return new Installed(
-          packages,
-          runningServices,
-          dockerRunning,
-          baseImage,
-          files,
-          value,
-          dockerDataSource,
-          store,
-          dockerContents);
     }
 
     public Optional<String> file(String path) {
@@ -398,12 +280,14 @@ public record Facts(
    *     expired), by name, with the hosts each serves
    * @param adminUser whether the console user {@link Layout#ADMIN_USER} exists
    */
+  @RecordBuilder
   public record StoreContents(
       ClusterConfig config,
       Optional<String> registryBootstrap,
       List<String> nodes,
       Map<String, List<String>> certificates,
-      boolean adminUser) {
+      boolean adminUser)
+      implements FactsStoreContentsBuilder.With {
     public StoreContents {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(registryBootstrap, "registryBootstrap");
@@ -416,10 +300,6 @@ public record Facts(
     public static StoreContents empty() {
       return new StoreContents(
           ClusterConfig.fromStored(Map.of(), 0), Optional.empty(), List.of(), Map.of(), false);
-    }
-
-    public StoreContents withNodes(List<String> value) {
-      return new StoreContents(config, registryBootstrap, value, certificates, adminUser);
     }
 
     /** Whether {@code key} is stored with exactly {@code value}. */

@@ -1,5 +1,6 @@
 package dev.lain.dockerdisk;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * @param force wipe an existing signature (partition table, file system, LVM) and mount over a
  *     non-empty data root; a mounted device is refused even so
  */
+@RecordBuilder
 public record StorageOptions(
     Layout layout,
     String volumeGroup,
@@ -38,7 +40,8 @@ public record StorageOptions(
     Path fstab,
     Optional<Path> dockerUnitDropIn,
     String lvmConfig,
-    boolean force) {
+    boolean force)
+    implements StorageOptionsBuilder.With {
 
   /** LAIN's minimum for the Docker device. */
   public static final long TEN_GIB = 10L << 30;
@@ -106,110 +109,5 @@ public record StorageOptions(
         Optional.of(Path.of("/etc/systemd/system/docker.service.d/lain-storage.conf")),
         "",
         false);
-  }
-
-  public StorageOptions withLayout(Layout value) {
-    return new StorageOptions(
-        value,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        minimumBytes,
-        fstab,
-        dockerUnitDropIn,
-        lvmConfig,
-        force);
-  }
-
-  public StorageOptions withVolumeGroup(String value) {
-    return new StorageOptions(
-        layout,
-        value,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        minimumBytes,
-        fstab,
-        dockerUnitDropIn,
-        lvmConfig,
-        force);
-  }
-
-  public StorageOptions withFilesystemUuid(UUID value) {
-    return new StorageOptions(
-        layout,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        value,
-        mountOptions,
-        minimumBytes,
-        fstab,
-        dockerUnitDropIn,
-        lvmConfig,
-        force);
-  }
-
-  public StorageOptions withFstab(Path value) {
-    return new StorageOptions(
-        layout,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        minimumBytes,
-        value,
-        dockerUnitDropIn,
-        lvmConfig,
-        force);
-  }
-
-  public StorageOptions withDockerUnitDropIn(Optional<Path> value) {
-    return new StorageOptions(
-        layout,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        minimumBytes,
-        fstab,
-        value,
-        lvmConfig,
-        force);
-  }
-
-  public StorageOptions withLvmConfig(String value) {
-    return new StorageOptions(
-        layout,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        minimumBytes,
-        fstab,
-        dockerUnitDropIn,
-        value,
-        force);
-  }
-
-  public StorageOptions withForce(boolean value) {
-    return new StorageOptions(
-        layout,
-        volumeGroup,
-        logicalVolume,
-        extents,
-        filesystemUuid,
-        mountOptions,
-        minimumBytes,
-        fstab,
-        dockerUnitDropIn,
-        lvmConfig,
-        value);
   }
 }

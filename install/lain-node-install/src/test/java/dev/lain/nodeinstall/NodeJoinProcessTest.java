@@ -106,7 +106,7 @@ class NodeJoinProcessTest {
         WORKER,
         "joined",
         1,
-        ContainerSpec.of(image).withCommand(List.of("sleep", "3600")).withMemory(32L << 20),
+        ContainerSpec.of(image).withCommand(List.of("sleep", "3600")).withMemoryBytes(32L << 20),
         1,
         RestartPolicy.ALWAYS,
         List.of(NodeConstraint.DEFAULT_GROUP),

@@ -675,7 +675,7 @@ class NodeJoinTest {
         "hello.web.web",
         "hello",
         1,
-        ContainerSpec.of("hello:v1").withMemory(64L << 20),
+        ContainerSpec.of("hello:v1").withMemoryBytes(64L << 20),
         instances,
         RestartPolicy.ALWAYS,
         List.of(NodeConstraint.DEFAULT_GROUP),

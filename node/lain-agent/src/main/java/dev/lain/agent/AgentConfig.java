@@ -1,6 +1,7 @@
 package dev.lain.agent;
 
 import dev.lain.model.deploy.NodeInfo;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param apiPort the port of the agent's API ({@link AgentApi}) on the node IP; 0 for any free port
  *     (tests); {@link #NO_API} for none. The port it listens on is registered with the node.
  */
+@RecordBuilder
 public record AgentConfig(
     NodeInfo node,
     Path dataRoot,
@@ -32,7 +34,8 @@ public record AgentConfig(
     Duration maxRestartBackoff,
     int crashLoopRestarts,
     Duration crashLoopWindow,
-    int apiPort) {
+    int apiPort)
+    implements AgentConfigBuilder.With {
 
   /** {@link #apiPort}: the agent serves no API (and registers none). */
   public static final int NO_API = -1;
@@ -78,62 +81,19 @@ public record AgentConfig(
 
   public AgentConfig withTimings(
       Duration newHeartbeatTtl, Duration newResync, Duration newBackoff, Duration newMaxBackoff) {
-    return new AgentConfig(
-        node,
-        dataRoot,
-        firstHostPort,
-        lastHostPort,
-        newHeartbeatTtl,
-        newResync,
-        newBackoff,
-        newMaxBackoff,
-        crashLoopRestarts,
-        crashLoopWindow,
-        apiPort);
+    return with(
+        c ->
+            c.heartbeatTtl(newHeartbeatTtl)
+                .resync(newResync)
+                .restartBackoff(newBackoff)
+                .maxRestartBackoff(newMaxBackoff));
   }
 
   public AgentConfig withCrashLoop(int restarts, Duration window) {
-    return new AgentConfig(
-        node,
-        dataRoot,
-        firstHostPort,
-        lastHostPort,
-        heartbeatTtl,
-        resync,
-        restartBackoff,
-        maxRestartBackoff,
-        restarts,
-        window,
-        apiPort);
+    return with(c -> c.crashLoopRestarts(restarts).crashLoopWindow(window));
   }
 
   public AgentConfig withPorts(int first, int last) {
-    return new AgentConfig(
-        node,
-        dataRoot,
-        first,
-        last,
-        heartbeatTtl,
-        resync,
-        restartBackoff,
-        maxRestartBackoff,
-        crashLoopRestarts,
-        crashLoopWindow,
-        apiPort);
-  }
-
-  public AgentConfig withApiPort(int port) {
-    return new AgentConfig(
-        node,
-        dataRoot,
-        firstHostPort,
-        lastHostPort,
-        heartbeatTtl,
-        resync,
-        restartBackoff,
-        maxRestartBackoff,
-        crashLoopRestarts,
-        crashLoopWindow,
-        port);
+    return with(c -> c.firstHostPort(first).lastHostPort(last));
   }
 }

@@ -74,7 +74,7 @@ class DeploydOnDockerTest {
 
   private static PodGroupSpec web(List<String> command) {
     ContainerSpec container =
-        ContainerSpec.of(image).withCommand(command).withPort(8080).withMemory(32L << 20);
+        ContainerSpec.of(image).withCommand(command).withPort(8080).withMemoryBytes(32L << 20);
     return new PodGroupSpec(
         WEB,
         "hello",

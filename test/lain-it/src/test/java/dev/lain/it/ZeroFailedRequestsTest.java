@@ -64,7 +64,7 @@ class ZeroFailedRequestsTest {
         ContainerSpec.of(image)
             .withCommand(List.of("httpd", "-f", "-p", "8080", "-h", "/www"))
             .withPort(8080)
-            .withMemory(32L << 20);
+            .withMemoryBytes(32L << 20);
     return new PodGroupSpec(
             WEB,
             "zero",
@@ -125,7 +125,8 @@ class ZeroFailedRequestsTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> load.totals().requests() >= 2_000);
     long upgradeStarted = System.nanoTime();
     cluster.state.updatePodGroup(
-        WEB, r -> r.upgradedTo(r.spec().upgradedTo(r.spec().container().withMemory(48L << 20))));
+        WEB,
+        r -> r.upgradedTo(r.spec().upgradedTo(r.spec().container().withMemoryBytes(48L << 20))));
     await().atMost(Duration.ofSeconds(120)).until(() -> allServing(2));
     long upgradeMillis = (System.nanoTime() - upgradeStarted) / 1_000_000;
     long duringUpgrade = load.totals().requests();

@@ -156,7 +156,8 @@ public final class DeploydBench implements Callable<Integer> {
           String app = String.format("app%04d", g);
           writers.submit(
               () -> {
-                ContainerSpec container = ContainerSpec.of("bench/app:1").withMemory(64L << 20);
+                ContainerSpec container =
+                    ContainerSpec.of("bench/app:1").withMemoryBytes(64L << 20);
                 state.createPodGroup(
                     PodGroupRecord.deployed(
                         new PodGroupSpec(

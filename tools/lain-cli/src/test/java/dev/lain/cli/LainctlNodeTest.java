@@ -77,7 +77,7 @@ class LainctlNodeTest {
             "hello.web.web",
             "hello",
             1,
-            ContainerSpec.of("hello:v1").withMemory(64L << 20),
+            ContainerSpec.of("hello:v1").withMemoryBytes(64L << 20),
             1,
             RestartPolicy.ALWAYS,
             List.of(NodeConstraint.DEFAULT_GROUP),

@@ -1,5 +1,6 @@
 package dev.lain.model.deploy;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * @param killTimeout how long a stopping instance gets before it is killed
  * @param web how the webrouter serves it (web procs only)
  */
+@RecordBuilder
 public record PodGroupSpec(
     String name,
     String app,
@@ -30,7 +32,8 @@ public record PodGroupSpec(
     HealthCheck health,
     Duration setupTime,
     Duration killTimeout,
-    Optional<WebSettings> web) {
+    Optional<WebSettings> web)
+    implements PodGroupSpecBuilder.With {
 
   private static final Pattern NAME =
       Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9.-]*\\.(web|worker|oneshot|portal)\\.[a-zA-Z0-9-]+");
@@ -111,99 +114,12 @@ public record PodGroupSpec(
     return stateful || container.volumes().stream().anyMatch(v -> !v.equals(LOG_VOLUME));
   }
 
-  public Builder toBuilder() {
-    return new Builder(this);
-  }
-
-  public PodGroupSpec withNumInstances(int n) {
-    return toBuilder().numInstances(n).build();
-  }
-
   /** The next version of this pod group with another container (a rolling upgrade). */
   public PodGroupSpec upgradedTo(ContainerSpec newContainer) {
-    return toBuilder().version(version + 1).container(newContainer).build();
-  }
-
-  /**
-   * This spec under another version number (a rollback re-applies an old spec as a new version).
-   */
-  public PodGroupSpec withVersion(long newVersion) {
-    return toBuilder().version(newVersion).build();
+    return with(s -> s.version(version + 1).container(newContainer));
   }
 
   public PodGroupSpec withWeb(WebSettings settings) {
-    return toBuilder().web(Optional.of(settings)).build();
-  }
-
-  /** Changes a spec field by field; {@link #build()} checks the result. */
-  public static final class Builder {
-    private final String name;
-    private final String app;
-    private long version;
-    private ContainerSpec container;
-    private int numInstances;
-    private RestartPolicy restartPolicy;
-    private List<NodeConstraint> constraints;
-    private boolean stateful;
-    private HealthCheck health;
-    private Duration setupTime;
-    private Duration killTimeout;
-    private Optional<WebSettings> web;
-
-    private Builder(PodGroupSpec s) {
-      name = s.name;
-      app = s.app;
-      version = s.version;
-      container = s.container;
-      numInstances = s.numInstances;
-      restartPolicy = s.restartPolicy;
-      constraints = s.constraints;
-      stateful = s.stateful;
-      health = s.health;
-      setupTime = s.setupTime;
-      killTimeout = s.killTimeout;
-      web = s.web;
-    }
-
-    public Builder version(long value) {
-      version = value;
-      return this;
-    }
-
-    public Builder container(ContainerSpec value) {
-      container = value;
-      return this;
-    }
-
-    public Builder numInstances(int value) {
-      numInstances = value;
-      return this;
-    }
-
-    public Builder health(HealthCheck value) {
-      health = value;
-      return this;
-    }
-
-    public Builder web(Optional<WebSettings> value) {
-      web = value;
-      return this;
-    }
-
-    public PodGroupSpec build() {
-      return new PodGroupSpec(
-          name,
-          app,
-          version,
-          container,
-          numInstances,
-          restartPolicy,
-          constraints,
-          stateful,
-          health,
-          setupTime,
-          killTimeout,
-          web);
-    }
+    return withWeb(Optional.of(settings));
   }
 }

@@ -118,11 +118,11 @@ public final class PodGroups {
                   ? next.container().withLimits(live.memoryBytes(), live.cpuLevel())
                   : next.container();
           return r.upgradedTo(
-              next.toBuilder()
-                  .container(container)
-                  .version(r.spec().version() + 1)
-                  .numInstances(r.spec().numInstances())
-                  .build());
+              next.with(
+                  s ->
+                      s.container(container)
+                          .version(r.spec().version() + 1)
+                          .numInstances(r.spec().numInstances())));
         });
   }
 

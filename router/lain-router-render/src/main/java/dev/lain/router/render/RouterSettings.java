@@ -1,5 +1,6 @@
 package dev.lain.router.render;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param accessLog the access log file (absolute), or {@code off}
  * @param tuning nginx limits and timeouts; {@link Tuning#DEFAULT} suits most routers
  */
+@RecordBuilder
 public record RouterSettings(
     Listen internalHttp,
     Listen internalHttps,
@@ -25,7 +27,8 @@ public record RouterSettings(
     Listen externalHttps,
     String certificateDir,
     String accessLog,
-    Tuning tuning) {
+    Tuning tuning)
+    implements RouterSettingsBuilder.With {
 
   public RouterSettings {
     Objects.requireNonNull(internalHttp, "internalHttp");
@@ -71,17 +74,6 @@ public record RouterSettings(
         certificateDir,
         accessLog,
         Tuning.DEFAULT);
-  }
-
-  public RouterSettings withTuning(Tuning newTuning) {
-    return new RouterSettings(
-        internalHttp,
-        internalHttps,
-        externalHttp,
-        externalHttps,
-        certificateDir,
-        accessLog,
-        newTuning);
   }
 
   /**
