@@ -1,5 +1,8 @@
 package dev.lain.router;
 
+import dev.lain.controller.Backoff;
+import dev.lain.controller.Controller;
+import dev.lain.controller.Result;
 import dev.lain.model.router.RouterStatus;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.certs.ServableCertificates;
@@ -23,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,13 +38,21 @@ import org.slf4j.LoggerFactory;
  * engine knows when an instance has left every router. Any number of routers converge to the same
  * configuration from the store alone.
  *
+ * <p>A {@link Controller} with one key, the router's whole configuration: a store change enqueues
+ * it after {@code debounce} (the first change of a burst sets the time; the rest of the burst joins
+ * it, so a burst becomes one reload), a lost lease at once, and a resync every {@code resync}. A
+ * sync that cannot read the store is retried with back-off.
+ *
  * <pre>
- * store change ──► wake ──► wait {@code debounce} (a burst becomes one reload)
- *   ──► routes from records (pure) ──► same as served? report only : nginx -t, swap, reload ──► report
+ * store change ──► enqueue after {@code debounce} ─┐
+ * lease lost ────► enqueue ────────────────────────┼─► sync: routes from records (pure)
+ * every {@code resync} ───────────────────────────┘     ──► same as served? report only
+ *                                                         : nginx -t, swap, reload ──► report
  * </pre>
  */
 public final class Router implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
   /**
    * How a router runs.
@@ -72,13 +82,13 @@ public final class Router implements AutoCloseable {
   private final ClusterConfigStore clusterConfig;
   private final ServableCertificates certificates;
   private final DeploydState state;
-  private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final AtomicBoolean leaseLost = new AtomicBoolean(true);
 
   /** When the oldest change not yet applied was seen (System.nanoTime), or 0. */
   private final AtomicLong changedAt = new AtomicLong();
 
-  private final Thread loop;
+  private final Controller<Work> controller;
+  // Written by the controller's one worker; read by close() after the worker has stopped.
   private DeploydCache cache;
   private LeaseKeeper keeper;
   private Lease lease;
@@ -86,7 +96,10 @@ public final class Router implements AutoCloseable {
   private RouterStatus written;
   private volatile RouterStatus status;
 
-  private volatile boolean closed;
+  /** The router's one key: everything it serves is computed and applied as a whole. */
+  private enum Work {
+    CONFIGURATION
+  }
 
   /** What nginx serves: the routes (without revision) and the certificates they may use. */
   private record Served(RouteTable table, Map<String, NginxDriver.Pem> certificates) {}
@@ -100,13 +113,26 @@ public final class Router implements AutoCloseable {
     this.certificates = new ServableCertificates(new CertificateStore(store, clock));
     this.state = new DeploydState(store);
     this.status = RouterStatus.initial(config.name());
-    this.loop = Thread.ofPlatform().name("router " + config.name()).unstarted(this::run);
+    this.controller =
+        Controller.builder("router " + config.name(), this::sync)
+            .resync(config.resync(), Work.CONFIGURATION)
+            .backoff(backoff(config.resync()))
+            .build();
   }
 
+  /** Starts following the store; the first update (and nginx's start) follows at once. */
   public static Router start(Store store, Config config, NginxDriver nginx, InstantSource clock) {
     Router router = new Router(store, config, nginx, clock);
-    router.loop.start();
+    router.controller.start();
     return router;
+  }
+
+  /**
+   * Retries of an update that could not read the store: soon at first, then less often, but never
+   * less often than a resync looks when nothing changes.
+   */
+  private static Backoff backoff(Duration resync) {
+    return new Backoff(FIRST_RETRY.compareTo(resync) < 0 ? FIRST_RETRY : resync, resync);
   }
 
   /** The last report. */
@@ -114,25 +140,23 @@ public final class Router implements AutoCloseable {
     return status;
   }
 
+  /** Looks at the store again now. */
   public void wake() {
-    wake.offer(Boolean.TRUE);
+    controller.enqueue(Work.CONFIGURATION);
   }
 
   private void changed() {
     changedAt.compareAndSet(0, System.nanoTime());
-    wake();
+    controller.enqueueAfter(Work.CONFIGURATION, config.debounce());
   }
 
-  /** Stops following the store and stops nginx gracefully. */
+  /**
+   * Stops following the store (waiting for a running update to finish), withdraws the report and
+   * stops nginx gracefully.
+   */
   @Override
   public void close() {
-    closed = true;
-    wake();
-    try {
-      loop.join(TimeUnit.SECONDS.toMillis(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    controller.close();
     if (cache != null) {
       cache.close();
     }
@@ -149,31 +173,13 @@ public final class Router implements AutoCloseable {
     nginx.close();
   }
 
-  private void run() {
-    while (!closed) {
-      try {
-        if (cache == null) {
-          // Routers' own reports do not change what a router serves.
-          cache =
-              DeploydCache.start(store, this::changed, key -> !key.startsWith(DeploydKeys.ROUTERS));
-        }
-        apply();
-      } catch (StoreException e) {
-        log.warn("router {}: cannot read the store, retrying: {}", config.name(), e.getMessage());
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        log.error("router {}: update failed, retrying", config.name(), e);
-      }
-      try {
-        wake.poll(config.resync().toMillis(), TimeUnit.MILLISECONDS);
-        // A burst of changes becomes one reload.
-        Thread.sleep(config.debounce());
-        wake.clear();
-      } catch (InterruptedException e) {
-        return;
-      }
+  private Result sync(Work configuration) throws InterruptedException {
+    if (cache == null) {
+      // Routers' own reports do not change what a router serves.
+      cache = DeploydCache.start(store, this::changed, key -> !key.startsWith(DeploydKeys.ROUTERS));
     }
+    apply();
+    return Result.done();
   }
 
   private void apply() throws InterruptedException {
