@@ -1,5 +1,8 @@
 package dev.lain.deployd;
 
+import dev.lain.controller.Backoff;
+import dev.lain.controller.Controller;
+import dev.lain.controller.Result;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.EngineStatus;
 import dev.lain.model.deploy.InstanceId;
@@ -28,15 +31,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thin loop around the {@link Reconciler}: on every change in the store (and at least every
- * {@code tick}, for time-based decisions), take the current state from a {@link DeploydCache},
- * compute a plan, write it. Only the elected leader runs one.
+ * The thin loop around the {@link Reconciler}, on lain-controller's skeleton: on every change in
+ * the store (and at least every {@code tick}, for time-based decisions), take the current state
+ * from a {@link DeploydCache}, compute a plan, write it. Only the elected leader runs one.
  *
  * <p>It also keeps the one piece of state that is not in the store: since when each node's
  * heartbeat has been missing (a new leader starts counting afresh, which only delays a decision).
@@ -53,14 +54,17 @@ public final class Engine implements AutoCloseable {
   private final EngineSettings settings;
   private final InstantSource clock;
   private final Duration tick;
-  private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
   private final Map<String, Instant> downSince = new HashMap<>();
 
   /** How long a pass waits for the cache to catch up before reading the store itself. */
   private static final Duration CACHE_WAIT = Duration.ofSeconds(5);
 
-  private final Thread loop;
-  private volatile boolean closed;
+  /** The engine's one piece of work: a pass over the whole cluster. */
+  private enum Work {
+    PASS
+  }
+
+  private final Controller<Work> controller;
   private volatile boolean paused;
   private volatile EngineStatus status;
   private DeploydCache cache;
@@ -82,7 +86,12 @@ public final class Engine implements AutoCloseable {
     this.clock = clock;
     this.tick = tick;
     this.status = EngineStatus.starting(clock.instant());
-    this.loop = Thread.ofPlatform().name("deployd-engine").unstarted(this::run);
+    // A pass at least every tick (lost nodes, timeouts); a failed one is retried sooner.
+    this.controller =
+        Controller.builder("deployd-engine", this::sync)
+            .resync(tick, Work.PASS)
+            .backoff(new Backoff(Duration.ofMillis(100), tick))
+            .build();
   }
 
   /**
@@ -100,7 +109,7 @@ public final class Engine implements AutoCloseable {
       InstantSource clock,
       Duration tick) {
     Engine engine = new Engine(store, fence, fencedOut, settings, clock, tick);
-    engine.loop.start();
+    engine.controller.start();
     return engine;
   }
 
@@ -123,49 +132,36 @@ public final class Engine implements AutoCloseable {
   }
 
   public void wake() {
-    wake.offer(Boolean.TRUE);
+    controller.enqueue(Work.PASS);
   }
 
   @Override
   public void close() {
-    closed = true;
-    wake();
-    try {
-      loop.join(TimeUnit.SECONDS.toMillis(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    controller.close();
     if (cache != null) {
       cache.close();
     }
   }
 
-  private void run() {
-    while (!closed) {
-      try {
-        ensureCache();
-        if (!paused) {
-          pass();
-        }
-      } catch (StoreException e) {
-        if (e.code() == StoreException.Code.FENCED) {
-          log.warn("engine stops: {}", e.getMessage());
-          closed = true;
-          fencedOut.run();
-          return;
-        }
-        log.warn("engine pass failed, retrying: {}", e.getMessage());
-      } catch (RuntimeException e) {
-        log.error("engine pass failed, retrying", e);
+  /**
+   * One pass, unless paused. A write refused by the fence ends the engine: it stops taking work and
+   * tells its master, which steps down.
+   */
+  private Result sync(Work work) {
+    try {
+      ensureCache();
+      if (!paused) {
+        pass();
       }
-      try {
-        wake.poll(tick.toMillis(), TimeUnit.MILLISECONDS);
-        // Coalesce a burst of changes into one pass.
-        wake.clear();
-      } catch (InterruptedException e) {
-        return;
+    } catch (StoreException e) {
+      if (e.code() != StoreException.Code.FENCED) {
+        throw e;
       }
+      log.warn("engine stops: {}", e.getMessage());
+      controller.close();
+      fencedOut.run();
     }
+    return Result.done();
   }
 
   private void ensureCache() {
