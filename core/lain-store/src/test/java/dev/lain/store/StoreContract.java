@@ -720,17 +720,26 @@ public abstract class StoreContract {
     String name = key("fenced");
     Events one = new Events();
     Events two = new Events();
-    try (LeaderElection first = LeaderElection.start(store, name, "node-1", shortLeaseTtl(), one)) {
+    // A long lease: a keep-alive delayed on a busy machine must not reorder the line here.
+    Duration ttl = Duration.ofSeconds(30);
+    try (LeaderElection first = LeaderElection.start(store, name, "node-1", ttl, one)) {
       await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
       Fence fence = one.fence;
       assertThat(fence.holds(store)).isTrue();
       Txn write = Txn.always(List.of(new Txn.Put(key("fenced-value"), "by node-1")));
       assertThat(fence.commit(store, write).succeeded()).isTrue();
 
-      try (LeaderElection second =
-          LeaderElection.start(store, name, "node-2", shortLeaseTtl(), two)) {
+      try (LeaderElection second = LeaderElection.start(store, name, "node-2", ttl, two)) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> store.list(name + "/").entries().size() == 2);
         first.resign();
         await().atMost(Duration.ofSeconds(10)).until(second::isLeader);
+        // A resigned leader campaigns again, behind the new one.
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> store.list(name + "/").entries().size() == 2);
+        assertThat(first.isLeader()).isFalse();
 
         assertThat(fence.holds(store)).isFalse();
         assertThatThrownBy(
