@@ -30,6 +30,12 @@ public abstract class StoreContract {
   /** A new store object for one test. */
   protected abstract Store openStore();
 
+  /**
+   * For election tests where leadership changes only by resigning or closing: a keep-alive delayed
+   * on a busy machine must not let a lease expire and reorder the line.
+   */
+  private static final Duration STEADY_LEASE = Duration.ofSeconds(30);
+
   /** A lease TTL short enough for a test, long enough for the backend to honour. */
   protected Duration shortLeaseTtl() {
     return Duration.ofSeconds(1);
@@ -629,10 +635,9 @@ public abstract class StoreContract {
     String name = key("leader");
     Events one = new Events();
     Events two = new Events();
-    try (LeaderElection first = LeaderElection.start(store, name, "node-1", shortLeaseTtl(), one)) {
+    try (LeaderElection first = LeaderElection.start(store, name, "node-1", STEADY_LEASE, one)) {
       await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
-      try (LeaderElection second =
-          LeaderElection.start(store, name, "node-2", shortLeaseTtl(), two)) {
+      try (LeaderElection second = LeaderElection.start(store, name, "node-2", STEADY_LEASE, two)) {
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> store.list(name + "/").entries().size() == 2);
@@ -688,7 +693,7 @@ public abstract class StoreContract {
                 store,
                 name,
                 "node-" + i,
-                shortLeaseTtl(),
+                STEADY_LEASE,
                 new LeaderElection.Listener() {
                   @Override
                   public void elected(Fence fence) {
@@ -720,8 +725,7 @@ public abstract class StoreContract {
     String name = key("fenced");
     Events one = new Events();
     Events two = new Events();
-    // A long lease: a keep-alive delayed on a busy machine must not reorder the line here.
-    Duration ttl = Duration.ofSeconds(30);
+    Duration ttl = STEADY_LEASE;
     try (LeaderElection first = LeaderElection.start(store, name, "node-1", ttl, one)) {
       await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
       Fence fence = one.fence;
