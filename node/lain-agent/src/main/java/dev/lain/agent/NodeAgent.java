@@ -1,5 +1,8 @@
 package dev.lain.agent;
 
+import dev.lain.controller.Backoff;
+import dev.lain.controller.Controller;
+import dev.lain.controller.Result;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
@@ -9,16 +12,12 @@ import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.RuntimeFailure;
 import dev.lain.store.Store;
-import dev.lain.store.StoreException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agent of one node, made of its parts: the node's registration and heartbeat ({@link
@@ -26,29 +25,29 @@ import org.slf4j.LoggerFactory;
  * containers made to match them ({@link ContainerSync}) with HTTP health checks ({@link
  * HealthProber}), and the instances' statuses written back ({@link StatusReporter}).
  *
+ * <p>It runs on lain-controller's skeleton with one key, the node: every source of change queues
+ * it, a burst becomes one pass, a failed pass (store or Docker away) is retried with back-off.
+ *
  * <pre>
  *  assignments (watch) ──┐
- *  container events ─────┼─► wake ─► pass: register if needed ─► assignments + containers
- *  probe results ────────┤           ─► ContainerSync: create/start/stop/remove ─► StatusReporter
- *  every {@code resync} ──┘
+ *  container events ─────┼─► enqueue(node) ─► sync: register if needed ─► assignments + containers
+ *  probe results ────────┤                    ─► ContainerSync: create/start/stop/remove
+ *  every {@code resync} ──┘                    ─► StatusReporter
  * </pre>
  *
  * <p>Containers are recognised by their labels, so after a restart the agent adopts the containers
  * it started before and leaves them running.
  */
 public final class NodeAgent implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
-
   private final AgentConfig config;
   private final ContainerRuntime runtime;
   private final InstantSource clock;
   private final String node;
-  private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+  private final Controller<String> controller;
   private final AssignmentFeed assignments;
   private final ContainerSync containers;
   private final StatusReporter statuses;
   private NodeRegistration registration;
-  private Thread loop;
   private ContainerRuntime.Subscription events;
   private volatile boolean closed;
   private Optional<AgentApi> api = Optional.empty();
@@ -65,6 +64,12 @@ public final class NodeAgent implements AutoCloseable {
     this.containers =
         new ContainerSync(config, runtime, new HealthProber(config.node().ip(), this::wake));
     this.statuses = new StatusReporter(new DeploydState(store), node);
+    this.controller =
+        Controller.builder("agent " + node, this::sync)
+            .resync(config.resync(), node)
+            .backoff(new Backoff(Duration.ofMillis(100), config.resync()))
+            .expected(RuntimeFailure.class)
+            .build();
   }
 
   /**
@@ -94,7 +99,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     agent.registration =
         new NodeRegistration(store, agent.advertised, config.heartbeatTtl(), agent::wake);
-    agent.loop = Thread.ofPlatform().name("agent " + agent.node).start(agent::run);
+    agent.controller.start();
     return agent;
   }
 
@@ -114,7 +119,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /** Asks for a pass now. */
   public void wake() {
-    wake.offer(Boolean.TRUE);
+    controller.enqueue(node);
   }
 
   /**
@@ -127,43 +132,21 @@ public final class NodeAgent implements AutoCloseable {
       return;
     }
     closed = true;
-    wake();
-    try {
-      loop.join(TimeUnit.SECONDS.toMillis(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    controller.close();
     assignments.close();
     events.close();
     registration.close();
     api.ifPresent(AgentApi::close);
   }
 
-  private void run() {
-    while (!closed) {
-      try {
-        pass();
-      } catch (StoreException | RuntimeFailure e) {
-        log.warn("agent {}: pass failed, retrying: {}", node, e.getMessage());
-      } catch (RuntimeException e) {
-        log.error("agent {}: pass failed, retrying", node, e);
-      }
-      try {
-        wake.poll(config.resync().toMillis(), TimeUnit.MILLISECONDS);
-        wake.clear();
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
   /** One round: converge the containers to the assignments and report. */
-  void pass() {
+  private Result sync(String key) {
     registration.ensure();
     Instant now = clock.instant();
     List<Assignment> assigned = assignments.current(now);
     List<ContainerInfo> present = containers.containers();
     Map<InstanceId, InstanceStatus> observed = containers.converge(assigned, present, now);
     statuses.report(observed);
+    return Result.done();
   }
 }

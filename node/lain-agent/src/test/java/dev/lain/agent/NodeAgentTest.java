@@ -261,4 +261,33 @@ class NodeAgentTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> runtime.inspect(foreign).isPresent());
   }
+
+  @Test
+  void aPassThatFailsWhileDockerIsAwayIsRetriedSoonerThanTheResync() throws InterruptedException {
+    agent.close();
+    // With a resync of a minute, only the retry of the failed pass can start the instance in time.
+    agent =
+        NodeAgent.start(
+            config.withTimings(
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(1),
+                Duration.ofMillis(50),
+                Duration.ofMillis(200)),
+            store,
+            runtime,
+            InstantSource.system());
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.snapshot().alive().contains("node1"));
+    runtime.setAvailable(false);
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+    Thread.sleep(500);
+    assertThat(status("a.web.web")).isEmpty();
+
+    runtime.setAvailable(true);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status("a.web.web").map(s -> s.state() == RunState.RUNNING).orElse(false));
+  }
 }
