@@ -201,10 +201,11 @@ class LainWorkflowTest {
     assertThat(scale.exitCode()).as(scale.err()).isZero();
     await().atMost(Duration.ofSeconds(20)).until(() -> running(ps()) == 3);
 
-    CliRun upgrade = lain("deploy", "test", "--timeout", "60");
+    CliRun upgrade = lain("deploy", "test", "--timeout", "60", "-o", "json");
     assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
     assertThat(upgrade.err()).contains("upgrading hello to " + V2);
-    JsonNode upgraded = ps();
+    // -o json prints the app as it ended, and nothing else, on stdout.
+    JsonNode upgraded = new ObjectMapper().readTree(upgrade.out());
     assertThat(upgraded.path("meta_version").asText()).isEqualTo(V2);
     assertThat(upgraded.path("procs").get(0).path("num_instances").asInt())
         .as("the scale is carried over")

@@ -6,7 +6,7 @@ import dev.lain.api.ApiJson;
 import dev.lain.api.console.ProcView;
 import dev.lain.api.console.Requests;
 import dev.lain.cli.ExitCode;
-import dev.lain.cli.OutputFormat;
+import dev.lain.cli.OutputOption;
 import dev.lain.cli.Table;
 import dev.lain.cli.console.ConsoleClient;
 import dev.lain.model.console.HistoryEntry;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -161,11 +162,7 @@ final class AppCommands {
     @Parameters(index = "0", paramLabel = "PHASE")
     String phase;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FORMAT",
-        description = "text or json")
-    OutputFormat output = OutputFormat.text;
+    @Mixin OutputOption output = new OutputOption();
 
     @Override
     public Integer call() {
@@ -193,11 +190,7 @@ final class AppCommands {
     @Parameters(index = "0", paramLabel = "PHASE")
     String phase;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FORMAT",
-        description = "text or json")
-    OutputFormat output = OutputFormat.text;
+    @Mixin OutputOption output = new OutputOption();
 
     @Override
     public Integer call() {

@@ -3,7 +3,7 @@ package dev.lain.cli.lain;
 import dev.lain.api.console.AppView;
 import dev.lain.api.console.ProcView;
 import dev.lain.cli.ExitCode;
-import dev.lain.cli.OutputFormat;
+import dev.lain.cli.OutputOption;
 import dev.lain.cli.console.ConsoleClient;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -73,11 +73,7 @@ final class DeployCommand implements Callable<Integer> {
         description = "How long to wait for the app to become healthy (default: 300).")
     int timeoutSeconds = 300;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FORMAT",
-        description = "text or json")
-    OutputFormat output = OutputFormat.text;
+    @Mixin OutputOption output = new OutputOption();
   }
 
   /**

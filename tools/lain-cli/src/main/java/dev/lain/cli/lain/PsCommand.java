@@ -4,12 +4,12 @@ import dev.lain.api.console.AppView;
 import dev.lain.api.console.PodView;
 import dev.lain.api.console.ProcView;
 import dev.lain.cli.ExitCode;
-import dev.lain.cli.OutputFormat;
+import dev.lain.cli.OutputOption;
 import dev.lain.cli.Table;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,11 +21,7 @@ final class PsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PHASE")
   String phase;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FORMAT",
-      description = "text or json")
-  OutputFormat output = OutputFormat.text;
+  @Mixin OutputOption output = new OutputOption();
 
   @Override
   public Integer call() {

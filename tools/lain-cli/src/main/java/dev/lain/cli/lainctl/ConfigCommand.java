@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.cli.ExitCode;
-import dev.lain.cli.OutputFormat;
+import dev.lain.cli.OutputOption;
 import dev.lain.model.ClusterDomains;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ClusterConfigException;
@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -41,11 +41,7 @@ final class ConfigCommand extends LainctlGroup {
   static final class ListCommand implements Callable<Integer> {
     @ParentCommand ConfigCommand config;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FORMAT",
-        description = "table (default) or json.")
-    OutputFormat output = OutputFormat.table;
+    @Mixin OutputOption output = new OutputOption();
 
     @Override
     public Integer call() {

@@ -3,7 +3,7 @@ package dev.lain.cli.lainctl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lain.api.deployd.NodeSummary;
 import dev.lain.cli.ExitCode;
-import dev.lain.cli.OutputFormat;
+import dev.lain.cli.OutputOption;
 import dev.lain.cli.Table;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.NodeMode;
@@ -44,6 +44,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -99,11 +100,7 @@ final class NodeCommand extends LainctlGroup {
   static final class ListNodes implements Callable<Integer> {
     @ParentCommand NodeCommand node;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FORMAT",
-        description = "table (default) or json.")
-    OutputFormat output = OutputFormat.table;
+    @Mixin OutputOption output = new OutputOption();
 
     @Override
     public Integer call() {
@@ -435,7 +432,7 @@ final class NodeCommand extends LainctlGroup {
         description = "How long to wait for the node to register (default ${DEFAULT-VALUE}).")
     int timeoutSeconds = 120;
 
-    @picocli.CommandLine.Mixin SshOptions ssh = new SshOptions();
+    @Mixin SshOptions ssh = new SshOptions();
 
     @Parameters(paramLabel = "NAME:IP", arity = "1..*")
     List<String> nodes = new ArrayList<>();
@@ -549,7 +546,7 @@ final class NodeCommand extends LainctlGroup {
         description = "How long to wait for the instances to leave (default ${DEFAULT-VALUE}).")
     int drainSeconds = 300;
 
-    @picocli.CommandLine.Mixin SshOptions ssh = new SshOptions();
+    @Mixin SshOptions ssh = new SshOptions();
 
     @Override
     public Integer call() {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.cli.ExitCode;
-import dev.lain.cli.OutputFormat;
+import dev.lain.cli.OutputOption;
 import dev.lain.cli.Table;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.certs.CertificateStoreException;
@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -268,11 +269,7 @@ final class SslCommand extends LainctlGroup {
         description = "Show this help message and exit.")
     boolean help;
 
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FORMAT",
-        description = "table (default) or json.")
-    OutputFormat output = OutputFormat.table;
+    @Mixin OutputOption output = new OutputOption();
 
     @Override
     public Integer call() {
