@@ -11,12 +11,10 @@ import java.util.regex.Pattern;
  */
 final class Inputs {
   private static final Pattern POD_GROUP = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,198}[a-z0-9])?");
-  private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
   private static final Pattern CERTIFICATE_NAME =
       Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
   private static final Pattern FILE_PATH = Pattern.compile("/[A-Za-z0-9._/@+,=:-]{0,1000}");
   private static final Pattern SSL_PATTERN = Pattern.compile("[A-Za-z0-9.*?-]{1,253}");
-  private static final int MAX_PATH = 1024;
 
   private Inputs() {}
 
@@ -28,31 +26,6 @@ final class Inputs {
     return Optional.of(
         "may only have lower-case letters, digits, '.', '_' and '-', and must start and end with a"
             + " letter or digit (at most 200 characters)");
-  }
-
-  /** Why {@code path} is not {@code ""} or {@code /seg/seg}, or empty. */
-  static Optional<String> pathProblem(String path) {
-    if (path.isEmpty()) {
-      return Optional.empty();
-    }
-    if (path.length() > MAX_PATH) {
-      return Optional.of("is longer than " + MAX_PATH + " characters");
-    }
-    if (!path.startsWith("/")) {
-      return Optional.of("does not start with '/'");
-    }
-    for (String segment : path.substring(1).split("/", -1)) {
-      if (segment.isEmpty()) {
-        return Optional.of("has an empty segment (a trailing or doubled '/')");
-      }
-      if (segment.equals(".") || segment.equals("..")) {
-        return Optional.of("has a '.' or '..' segment");
-      }
-      if (!PATH_SEGMENT.matcher(segment).matches()) {
-        return Optional.of("has a segment with characters other than [A-Za-z0-9._~-]");
-      }
-    }
-    return Optional.empty();
   }
 
   /** Why {@code port} is not a TCP port, or empty. */

@@ -1,6 +1,7 @@
 package dev.lain.router.render;
 
 import dev.lain.model.DnsNames;
+import dev.lain.model.web.Mountpoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -297,7 +298,7 @@ public final class NginxRenderer {
     return Inputs.podGroupProblem(route.podGroup())
         .map(p -> "the pod group name " + p)
         .or(() -> DnsNames.problem(route.host()).map(p -> "the host " + p))
-        .or(() -> Inputs.pathProblem(route.path()).map(p -> "the path " + p));
+        .or(() -> Mountpoints.pathProblem(route.path()).map(p -> "the path " + p));
   }
 
   /**
