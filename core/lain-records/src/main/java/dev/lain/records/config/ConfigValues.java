@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.model.ClusterDomains;
 import dev.lain.model.DnsNames;
 import dev.lain.model.Ipv4;
+import dev.lain.model.network.Cidr;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -112,25 +113,10 @@ final class ConfigValues {
   }
 
   static ConfigValue network(String raw) {
-    int slash = raw.indexOf('/');
-    if (slash < 0) {
-      return rejected("'" + raw + "' must be a network in CIDR form, e.g. 192.168.77.0/24");
-    }
-    String ip = raw.substring(0, slash);
-    String bits = raw.substring(slash + 1);
-    Optional<String> ipProblem = Ipv4.problem(ip);
-    if (ipProblem.isPresent()) {
-      return rejected(ipProblem.get());
-    }
-    if (!bits.matches("[0-9]{1,2}") || Integer.parseInt(bits) > 32) {
-      return rejected("prefix length '" + bits + "' must be a number from 0 to 32");
-    }
-    int prefix = Integer.parseInt(bits);
-    String network = Ipv4.networkOf(ip, prefix);
-    if (!network.equals(ip + "/" + prefix)) {
-      return rejected("'" + raw + "' has host bits set: did you mean " + network + "?");
-    }
-    return new ConfigValue.Accepted(ip + "/" + prefix);
+    return switch (Cidr.read(raw)) {
+      case Cidr.Read.Ok ok -> new ConfigValue.Accepted(ok.cidr().toString());
+      case Cidr.Read.Bad bad -> rejected(bad.problem());
+    };
   }
 
   static ConfigValue httpUrl(String raw) {
