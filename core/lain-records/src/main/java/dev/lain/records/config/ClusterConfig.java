@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lain.model.ClusterDomains;
+import dev.lain.model.network.Cidr;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The cluster configuration as read at one store revision, with defaults applied. */
 public record ClusterConfig(Map<ConfigKey, ConfigEntry> entries, long revision) {
@@ -54,6 +56,12 @@ public record ClusterConfig(Map<ConfigKey, ConfigEntry> entries, long revision) 
   public Map<String, String> ssl() {
     return readJson(
         entry(ConfigKey.SSL).effective(), new TypeReference<LinkedHashMap<String, String>>() {});
+  }
+
+  /** The nodes' network, if it is set and usable. */
+  public Optional<Cidr> nodeNetwork() {
+    String value = entry(ConfigKey.NODE_NETWORK).effective();
+    return value.isEmpty() ? Optional.empty() : Optional.of(Cidr.parse(value));
   }
 
   /** Apps that cannot be undeployed. */
