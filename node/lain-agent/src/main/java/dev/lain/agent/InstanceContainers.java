@@ -61,7 +61,8 @@ public final class InstanceContainers {
         port,
         binds,
         health,
-        true);
+        true,
+        Optional.empty());
   }
 
   /** Where a volume of {@code a}'s instance lives on the node. */

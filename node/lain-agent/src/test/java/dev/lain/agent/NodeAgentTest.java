@@ -252,7 +252,8 @@ class NodeAgentTest {
                 Optional.empty(),
                 List.of(),
                 Optional.empty(),
-                true));
+                true,
+                Optional.empty()));
     runtime.start(foreign);
     agent.wake();
 

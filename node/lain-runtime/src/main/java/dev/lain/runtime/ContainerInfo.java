@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param finishedAt when it last exited ({@link Instant#EPOCH} if never)
  * @param ports the published ports
  * @param error Docker's error for a container that failed to start, else empty
+ * @param addresses its IPv4 address on each network it is attached to, by network name
  */
 public record ContainerInfo(
     String id,
@@ -28,7 +29,8 @@ public record ContainerInfo(
     Instant startedAt,
     Instant finishedAt,
     List<ContainerRequest.PortBinding> ports,
-    String error) {
+    String error,
+    Map<String, String> addresses) {
   public ContainerInfo {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
@@ -40,5 +42,6 @@ public record ContainerInfo(
     Objects.requireNonNull(finishedAt, "finishedAt");
     ports = List.copyOf(ports);
     Objects.requireNonNull(error, "error");
+    addresses = Map.copyOf(addresses);
   }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param binds host directories mounted into the container
  * @param healthCheck a command Docker runs to judge health, if any
  * @param init run an init process (PID 1 forwards signals, reaps zombies) so stops are prompt
+ * @param network the network to attach the container to (its address comes from there), or empty
+ *     for the engine's default bridge
  */
 public record ContainerRequest(
     String name,
@@ -32,7 +34,8 @@ public record ContainerRequest(
     Optional<PortBinding> port,
     List<Bind> binds,
     Optional<CommandHealthCheck> healthCheck,
-    boolean init) {
+    boolean init,
+    Optional<String> network) {
 
   public ContainerRequest {
     Objects.requireNonNull(name, "name");
@@ -46,6 +49,7 @@ public record ContainerRequest(
     Objects.requireNonNull(port, "port");
     binds = List.copyOf(binds);
     Objects.requireNonNull(healthCheck, "healthCheck");
+    Objects.requireNonNull(network, "network");
   }
 
   /** Publishes {@code containerPort}/tcp on {@code hostIp:hostPort}. */

@@ -46,6 +46,20 @@ public interface ContainerRuntime extends AutoCloseable {
   void pull(String image);
 
   /**
+   * Creates the network {@code spec} asks for, or returns the one of that name that is already so
+   * (an agent restart changes nothing).
+   *
+   * @throws RuntimeFailure {@link RuntimeFailure.Code#REJECTED} naming both when a network of that
+   *     name exists with other addresses, bridge or MTU, or the subnet is taken by another network
+   */
+  NetworkInfo ensureNetwork(NetworkSpec spec);
+
+  Optional<NetworkInfo> network(String name);
+
+  /** Removes a network; removing a missing one is not an error. */
+  void removeNetwork(String name);
+
+  /**
    * The output of container {@code id} (id or name): standard output and standard error merged in
    * the order they were written, as UTF-8 text lines each ending in {@code \n}.
    *

@@ -1,5 +1,6 @@
 package dev.lain.runtime;
 
+import dev.lain.model.network.Cidr;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -91,6 +92,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
   // Guarded by lock.
   private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
+  private final Map<String, NetworkInfo> networks = new LinkedHashMap<>();
   private final Map<String, ImageBehaviour> behaviours = new HashMap<>();
   private final Set<String> images = new HashSet<>();
   private final Map<String, Optional<RuntimeFailure>> registry = new HashMap<>();
@@ -302,6 +304,16 @@ public final class FakeRuntime implements ContainerRuntime {
                 RuntimeFailure.Code.IMAGE_NOT_FOUND, "no such image: " + request.image());
           }
           validate(request);
+          Map<String, String> addresses = new HashMap<>();
+          if (request.network().isPresent()) {
+            NetworkInfo network = networks.get(request.network().get());
+            if (network == null) {
+              throw new RuntimeFailure(
+                  RuntimeFailure.Code.REJECTED,
+                  "network " + request.network().get() + " not found");
+            }
+            addresses.put(network.name(), freeAddress(network));
+          }
           String id = nextId();
           String name = request.name().isEmpty() ? "fake_" + id.substring(0, 12) : request.name();
           for (FakeContainer other : containers.values()) {
@@ -316,7 +328,8 @@ public final class FakeRuntime implements ContainerRuntime {
             }
           }
           ImageBehaviour behaviour = behaviours.getOrDefault(image, ImageBehaviour.runsForever());
-          FakeContainer container = new FakeContainer(id, sequence, name, request, behaviour);
+          FakeContainer container =
+              new FakeContainer(id, sequence, name, request, behaviour, addresses);
           containers.put(id, container);
           emit(container, "create");
           return id;
@@ -422,6 +435,75 @@ public final class FakeRuntime implements ContainerRuntime {
   }
 
   /** What the fake answers to {@link #version()} while available. */
+  @Override
+  public NetworkInfo ensureNetwork(NetworkSpec spec) {
+    return mutate(
+        new Call.EnsureNetwork(spec),
+        () -> {
+          NetworkInfo existing = networks.get(spec.name());
+          if (existing != null) {
+            if (!existing.matches(spec)) {
+              throw new RuntimeFailure(RuntimeFailure.Code.REJECTED, existing.mismatch(spec));
+            }
+            return existing;
+          }
+          for (NetworkInfo other : networks.values()) {
+            if (other.subnet().equals(spec.subnet())) {
+              throw new RuntimeFailure(
+                  RuntimeFailure.Code.REJECTED,
+                  "Pool overlaps with other one on this address space (" + other.name() + ")");
+            }
+          }
+          NetworkInfo created =
+              new NetworkInfo(
+                  nextId(),
+                  spec.name(),
+                  spec.subnet(),
+                  spec.gateway(),
+                  spec.bridge(),
+                  spec.mtu(),
+                  spec.labels());
+          networks.put(spec.name(), created);
+          return created;
+        });
+  }
+
+  @Override
+  public Optional<NetworkInfo> network(String name) {
+    return mutate(new Call.Network(name), () -> Optional.ofNullable(networks.get(name)));
+  }
+
+  @Override
+  public void removeNetwork(String name) {
+    perform(
+        new Call.RemoveNetwork(name),
+        () -> {
+          boolean inUse = containers.values().stream().anyMatch(c -> c.addresses.containsKey(name));
+          if (inUse) {
+            throw new RuntimeFailure(
+                RuntimeFailure.Code.REJECTED,
+                "error while removing network: " + name + " has active endpoints");
+          }
+          networks.remove(name);
+        });
+  }
+
+  /** The lowest address of the network's subnet after its gateway that no container holds. */
+  private String freeAddress(NetworkInfo network) {
+    Cidr subnet = Cidr.parse(network.subnet());
+    Set<String> held = new HashSet<>();
+    containers.values().forEach(c -> held.addAll(c.addresses.values()));
+    held.add(network.gateway());
+    for (long n = 1; n < subnet.size() - 1; n++) {
+      String address = subnet.address(n);
+      if (!held.contains(address)) {
+        return address;
+      }
+    }
+    throw new RuntimeFailure(
+        RuntimeFailure.Code.REJECTED, "no available IPv4 addresses on network " + network.name());
+  }
+
   public static final String VERSION = "fake-1.0";
 
   @Override
@@ -532,6 +614,12 @@ public final class FakeRuntime implements ContainerRuntime {
     record Pull(String image) implements Call {}
 
     record Logs(String id, LogOptions options) implements Call {}
+
+    record EnsureNetwork(NetworkSpec spec) implements Call {}
+
+    record Network(String name) implements Call {}
+
+    record RemoveNetwork(String name) implements Call {}
   }
 
   private interface Action<T> {
@@ -958,6 +1046,7 @@ public final class FakeRuntime implements ContainerRuntime {
     final String name;
     final ContainerRequest request;
     final ImageBehaviour behaviour;
+    final Map<String, String> addresses;
     ContainerState state = ContainerState.CREATED;
     int exitCode;
     boolean oomKilled;
@@ -973,8 +1062,14 @@ public final class FakeRuntime implements ContainerRuntime {
     final List<OutputLine> output = new ArrayList<>();
 
     FakeContainer(
-        String id, long order, String name, ContainerRequest request, ImageBehaviour behaviour) {
+        String id,
+        long order,
+        String name,
+        ContainerRequest request,
+        ImageBehaviour behaviour,
+        Map<String, String> addresses) {
       this.id = id;
+      this.addresses = Map.copyOf(addresses);
       this.order = order;
       this.name = name;
       this.request = request;
@@ -1046,7 +1141,8 @@ public final class FakeRuntime implements ContainerRuntime {
           startedAt,
           finishedAt,
           request.port().stream().toList(),
-          error);
+          error,
+          addresses);
     }
   }
 }

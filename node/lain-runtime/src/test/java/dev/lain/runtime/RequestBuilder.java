@@ -25,6 +25,7 @@ public final class RequestBuilder {
   private final List<ContainerRequest.Bind> binds = new ArrayList<>();
   private Optional<ContainerRequest.CommandHealthCheck> healthCheck = Optional.empty();
   private boolean init = true;
+  private Optional<String> network = Optional.empty();
 
   private RequestBuilder(String name, String image) {
     this.name = name;
@@ -52,6 +53,7 @@ public final class RequestBuilder {
     copy.binds.addAll(binds);
     copy.healthCheck = healthCheck;
     copy.init = init;
+    copy.network = network;
     return copy;
   }
 
@@ -134,6 +136,11 @@ public final class RequestBuilder {
     return this;
   }
 
+  public RequestBuilder network(String value) {
+    network = Optional.of(value);
+    return this;
+  }
+
   public RequestBuilder init(boolean value) {
     init = value;
     return this;
@@ -155,6 +162,7 @@ public final class RequestBuilder {
         port,
         binds,
         healthCheck,
-        init);
+        init,
+        network);
   }
 }

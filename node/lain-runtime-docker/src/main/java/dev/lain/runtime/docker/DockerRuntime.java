@@ -17,6 +17,8 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.NetworkSettings;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -32,6 +34,8 @@ import dev.lain.runtime.ContainerRequest;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.ContainerState;
 import dev.lain.runtime.LogOptions;
+import dev.lain.runtime.NetworkInfo;
+import dev.lain.runtime.NetworkSpec;
 import dev.lain.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -212,6 +217,10 @@ public final class DockerRuntime implements ContainerRuntime {
     try {
       return cmd.exec().getId();
     } catch (NotFoundException e) {
+      if (request.network().isPresent() && dockerSays(e).contains("network")) {
+        throw new RuntimeFailure(
+            RuntimeFailure.Code.REJECTED, "cannot create " + what + ": " + dockerSays(e), e);
+      }
       throw new RuntimeFailure(
           RuntimeFailure.Code.IMAGE_NOT_FOUND, "cannot create " + what + ": " + dockerSays(e), e);
     } catch (ConflictException e) {
@@ -226,6 +235,7 @@ public final class DockerRuntime implements ContainerRuntime {
     HostConfig host =
         HostConfig.newHostConfig()
             .withInit(request.init())
+            .withNetworkMode(request.network().orElse(null))
             // The agent decides about restarts; Docker restarting on its own would race it.
             .withRestartPolicy(RestartPolicy.noRestart());
     if (request.memoryBytes() != 0) {
@@ -269,6 +279,11 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (NotModifiedException e) {
       // Running already.
     } catch (NotFoundException e) {
+      // Docker 28 checks a container's network only when it starts.
+      if (dockerSays(e).startsWith("network ")) {
+        throw new RuntimeFailure(
+            RuntimeFailure.Code.REJECTED, "cannot start container " + id + ": " + dockerSays(e), e);
+      }
       throw notFound("start", id, e);
     } catch (RuntimeException e) {
       throw failure("start container " + id, e);
@@ -314,6 +329,109 @@ public final class DockerRuntime implements ContainerRuntime {
       // Someone else is removing it: it will be gone.
     } catch (RuntimeException e) {
       throw failure("remove container " + id, e);
+    }
+  }
+
+  private static final String BRIDGE_NAME = "com.docker.network.bridge.name";
+  private static final String BRIDGE_MTU = "com.docker.network.driver.mtu";
+  private static final String BRIDGE_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
+
+  @Override
+  public NetworkInfo ensureNetwork(NetworkSpec spec) {
+    Optional<NetworkInfo> existing = network(spec.name());
+    if (existing.isPresent()) {
+      if (!existing.get().matches(spec)) {
+        throw new RuntimeFailure(RuntimeFailure.Code.REJECTED, existing.get().mismatch(spec));
+      }
+      return existing.get();
+    }
+    try {
+      client
+          .createNetworkCmd()
+          .withName(spec.name())
+          .withDriver("bridge")
+          .withIpam(
+              new Network.Ipam()
+                  .withConfig(
+                      new Network.Ipam.Config()
+                          .withSubnet(spec.subnet())
+                          .withGateway(spec.gateway())))
+          .withOptions(
+              Map.of(
+                  BRIDGE_NAME,
+                  spec.bridge(),
+                  BRIDGE_MTU,
+                  String.valueOf(spec.mtu()),
+                  BRIDGE_MASQUERADE,
+                  String.valueOf(spec.masquerade())))
+          .withLabels(spec.labels())
+          .withCheckDuplicate(true)
+          .exec();
+    } catch (RuntimeException e) {
+      throw failure("create network " + spec.name() + " (" + spec.subnet() + ")", e);
+    }
+    return network(spec.name())
+        .orElseThrow(
+            () ->
+                new RuntimeFailure(
+                    RuntimeFailure.Code.REJECTED,
+                    "network " + spec.name() + " vanished right after it was created"));
+  }
+
+  @Override
+  public Optional<NetworkInfo> network(String name) {
+    Network network;
+    try {
+      network = client.inspectNetworkCmd().withNetworkId(name).exec();
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw failure("inspect network " + name, e);
+    }
+    // Docker finds networks by id prefix too: only the one of that very name is ours.
+    if (!name.equals(network.getName())) {
+      return Optional.empty();
+    }
+    String subnet = "";
+    String gateway = "";
+    if (network.getIpam() != null && network.getIpam().getConfig() != null) {
+      for (Network.Ipam.Config config : network.getIpam().getConfig()) {
+        if (config.getSubnet() != null && config.getSubnet().contains(".")) {
+          subnet = config.getSubnet();
+          gateway = config.getGateway() == null ? "" : config.getGateway();
+          break;
+        }
+      }
+    }
+    Map<String, String> options = network.getOptions() == null ? Map.of() : network.getOptions();
+    int mtu;
+    try {
+      mtu = Integer.parseInt(options.getOrDefault(BRIDGE_MTU, "1500"));
+    } catch (NumberFormatException e) {
+      mtu = 1500;
+    }
+    return Optional.of(
+        new NetworkInfo(
+            network.getId(),
+            network.getName(),
+            subnet,
+            gateway,
+            options.getOrDefault(BRIDGE_NAME, ""),
+            mtu,
+            network.getLabels() == null ? Map.of() : network.getLabels()));
+  }
+
+  @Override
+  public void removeNetwork(String name) {
+    if (network(name).isEmpty()) {
+      return;
+    }
+    try {
+      client.removeNetworkCmd(name).exec();
+    } catch (NotFoundException e) {
+      // Gone meanwhile.
+    } catch (RuntimeException e) {
+      throw failure("remove network " + name, e);
     }
   }
 
@@ -543,7 +661,8 @@ public final class DockerRuntime implements ContainerRuntime {
         toInstant(state.getStartedAt()),
         toInstant(state.getFinishedAt()),
         toPorts(response.getHostConfig()),
-        orEmpty(state::getError));
+        orEmpty(state::getError),
+        toAddresses(response.getNetworkSettings()));
   }
 
   static ContainerState toState(String status) {
@@ -578,6 +697,23 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (DateTimeParseException e) {
       return Instant.EPOCH;
     }
+  }
+
+  private static Map<String, String> toAddresses(NetworkSettings settings) {
+    if (settings == null || settings.getNetworks() == null) {
+      return Map.of();
+    }
+    Map<String, String> addresses = new HashMap<>();
+    settings
+        .getNetworks()
+        .forEach(
+            (name, network) -> {
+              String ip = network.getIpAddress();
+              if (ip != null && !ip.isEmpty()) {
+                addresses.put(name, ip);
+              }
+            });
+    return addresses;
   }
 
   private static List<ContainerRequest.PortBinding> toPorts(HostConfig hostConfig) {

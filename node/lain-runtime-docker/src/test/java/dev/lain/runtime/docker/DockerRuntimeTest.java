@@ -13,8 +13,11 @@ import dev.lain.runtime.ContainerEvent;
 import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerRequest;
 import dev.lain.runtime.ContainerRuntime;
+import dev.lain.runtime.ContainerRuntimeContract;
 import dev.lain.runtime.ContainerState;
 import dev.lain.runtime.LogOptions;
+import dev.lain.runtime.NetworkInfo;
+import dev.lain.runtime.NetworkSpec;
 import dev.lain.runtime.RequestBuilder;
 import dev.lain.runtime.RuntimeFailure;
 import dev.lain.testkit.BusyboxImage;
@@ -326,7 +329,8 @@ class DockerRuntimeTest {
               java.util.Optional.empty(),
               List.of(),
               java.util.Optional.empty(),
-              true);
+              true,
+              java.util.Optional.empty());
       String dropped = runtime.create(dropping);
       runtime.start(kept);
       runtime.start(dropped);
@@ -366,6 +370,62 @@ class DockerRuntimeTest {
                                 HttpResponse.BodyHandlers.ofString())
                             .body())
                     .isEqualTo(BusyboxImage.INDEX_HTML));
+  }
+
+  // ---- networks ---------------------------------------------------------------------------------
+
+  @Test
+  void aContainerOnItsNetworkIsServedAtItsOwnAddressWithoutAPublishedPortAndTheMtuHolds()
+      throws Exception {
+    NetworkSpec spec = ContainerRuntimeContract.freshNetwork(runtime, run);
+    try {
+      NetworkInfo network = runtime.network(spec.name()).orElseThrow();
+      assertThat(network.matches(spec)).as("as Docker reports it: %s", network).isTrue();
+
+      String id =
+          runtime.create(
+              busybox()
+                  .command("httpd", "-f", "-p", "8080", "-h", "/www")
+                  .network(spec.name())
+                  .build());
+      runtime.start(id);
+      ContainerInfo info = runtime.inspect(id).orElseThrow();
+      assertThat(info.ports()).isEmpty();
+      String address = info.addresses().get(spec.name());
+      assertThat(address).startsWith(spec.subnet().substring(0, spec.subnet().lastIndexOf('.')));
+      assertThat(address).isNotEqualTo(spec.gateway());
+
+      HttpClient http =
+          HttpClient.newBuilder()
+              .proxy(HttpClient.Builder.NO_PROXY)
+              .connectTimeout(Duration.ofSeconds(2))
+              .build();
+      URI uri = URI.create("http://" + address + ":8080/");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          http.send(
+                                  HttpRequest.newBuilder(uri).build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .body())
+                      .isEqualTo(BusyboxImage.INDEX_HTML));
+      String mtu =
+          daemon
+              .client()
+              .inspectNetworkCmd()
+              .withNetworkId(spec.name())
+              .exec()
+              .getOptions()
+              .get("com.docker.network.driver.mtu");
+      assertThat(mtu).isEqualTo("1400");
+
+      runtime.remove(id);
+    } finally {
+      runtime.removeNetwork(spec.name());
+    }
   }
 
   // ---- stop -------------------------------------------------------------------------------------
