@@ -9,6 +9,7 @@ import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.store.Txn;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -113,11 +114,15 @@ public final class ContainerNetworks {
 
   /** Every block given, lowest first; a record that does not read is skipped. */
   public List<Block> blocks() {
+    return readBlocks(store.list(BLOCKS_PREFIX).entries());
+  }
+
+  private static List<Block> readBlocks(List<KeyValue> entries) {
     List<Block> blocks = new ArrayList<>();
-    for (KeyValue kv : store.list(BLOCKS_PREFIX).entries()) {
+    for (KeyValue kv : entries) {
       readBlock(kv).ifPresent(blocks::add);
     }
-    blocks.sort((a, b) -> a.network().compareTo(b.network()));
+    blocks.sort(Comparator.comparing(Block::network));
     return blocks;
   }
 
@@ -141,14 +146,15 @@ public final class ContainerNetworks {
                         "the cluster has no container network yet (" + SETTINGS_KEY + ")"));
     AddressPool pool = settings.pool();
     for (int attempt = 0; attempt < ASSIGN_ATTEMPTS; attempt++) {
-      List<Block> given = blocks();
+      List<KeyValue> entries = store.list(BLOCKS_PREFIX).entries();
+      List<Block> given = readBlocks(entries);
       Optional<Block> held = given.stream().filter(b -> b.node().equals(node)).findFirst();
       if (held.isPresent()) {
         return held.get();
       }
       // Every key under the prefix counts as taken, readable or not: never hand out a block twice.
       List<Cidr> taken = new ArrayList<>();
-      for (KeyValue kv : store.list(BLOCKS_PREFIX).entries()) {
+      for (KeyValue kv : entries) {
         if (Cidr.fromKeySegment(kv.key().substring(BLOCKS_PREFIX.length()))
             instanceof Cidr.Read.Ok(Cidr cidr)) {
           taken.add(cidr);

@@ -353,12 +353,16 @@ class DockerRuntimeTest {
             busybox().command("httpd", "-f", "-p", "8080", "-h", "/www").port(binding).build());
     runtime.start(id);
 
+    awaitIndexPage(URI.create("http://" + binding.hostIp() + ":" + binding.hostPort() + "/"));
+  }
+
+  /** Waits until busybox httpd serves its index page at {@code uri}. */
+  private static void awaitIndexPage(URI uri) {
     HttpClient http =
         HttpClient.newBuilder()
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    URI uri = URI.create("http://" + binding.hostIp() + ":" + binding.hostPort() + "/");
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
@@ -395,23 +399,7 @@ class DockerRuntimeTest {
       assertThat(address).startsWith(spec.subnet().substring(0, spec.subnet().lastIndexOf('.')));
       assertThat(address).isNotEqualTo(spec.gateway());
 
-      HttpClient http =
-          HttpClient.newBuilder()
-              .proxy(HttpClient.Builder.NO_PROXY)
-              .connectTimeout(Duration.ofSeconds(2))
-              .build();
-      URI uri = URI.create("http://" + address + ":8080/");
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .ignoreExceptions()
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          http.send(
-                                  HttpRequest.newBuilder(uri).build(),
-                                  HttpResponse.BodyHandlers.ofString())
-                              .body())
-                      .isEqualTo(BusyboxImage.INDEX_HTML));
+      awaitIndexPage(URI.create("http://" + address + ":8080/"));
       String mtu =
           daemon
               .client()
