@@ -11,6 +11,7 @@ import dev.lain.store.Stores;
 import dev.lain.testkit.LoopDevice;
 import dev.lain.testkit.Machine;
 import dev.lain.testkit.MachineSandbox;
+import dev.lain.testkit.MachineSandbox.DockerRoot;
 import dev.lain.testkit.RequiredServices;
 import dev.lain.testkit.SystemdMachine;
 import java.io.IOException;
@@ -136,7 +137,9 @@ class InstallOnMachinesTest {
     // The dedicated Docker disk of the seed: a 12 GiB loop device stands in for /dev/vdb.
     try (LoopDevice disk =
             LoopDevice.attach(REPO.resolve("test/lain-it/target/docker-disk.img"), 12L << 30);
-        MachineSandbox machine = MachineSandbox.start(dir, Optional.of("192.168.77.21/24"))) {
+        MachineSandbox machine =
+            MachineSandbox.start(
+                dir, Optional.of("192.168.77.21/24"), DockerRoot.FOR_A_DOCKER_DISK)) {
       String bootstrap =
           "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24"
               + " -n node1 --docker-device "
@@ -193,7 +196,9 @@ class InstallOnMachinesTest {
     Path dir = REPO.resolve("test/lain-it/target/machine-sandbox/two-machines");
     try (LoopDevice disk = LoopDevice.attach(dir.resolve("node2-docker-disk.img"), 12L << 30);
         MachineSandbox first = MachineSandbox.start(dir.resolve("node1"), Optional.empty());
-        MachineSandbox second = MachineSandbox.start(dir.resolve("node2"), Optional.empty())) {
+        MachineSandbox second =
+            MachineSandbox.start(
+                dir.resolve("node2"), Optional.empty(), DockerRoot.FOR_A_DOCKER_DISK)) {
       MachineSandbox.connect(first, "192.168.77.21/24", second, "192.168.77.22/24");
       ok(
           first,

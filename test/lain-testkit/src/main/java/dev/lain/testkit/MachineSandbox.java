@@ -45,6 +45,18 @@ public final class MachineSandbox implements Machine {
   private static final List<String> OVERLAID =
       List.of("/etc", "/var/lib", "/var/log", "/root", "/opt");
 
+  /** What the sandbox's {@code /var/lib/docker} is. */
+  public enum DockerRoot {
+    /** An empty directory of the host's disk, bound there: Docker runs on it as it is. */
+    HOST_DISK,
+    /**
+     * An empty directory that is not a mount point, as on a fresh server that is given a Docker
+     * disk: bootstrap mounts the disk there. Docker cannot run on it as it is (overlay2 does not
+     * run on the sandbox's overlay).
+     */
+    FOR_A_DOCKER_DISK
+  }
+
   private final Path dir;
   private final Process unshare;
   private final long init;
@@ -63,6 +75,11 @@ public final class MachineSandbox implements Machine {
    *     192.168.77.21/24} (a default route points into it, as on a server); empty for loopback only
    */
   public static MachineSandbox start(Path dir, Optional<String> address) {
+    return start(dir, address, DockerRoot.HOST_DISK);
+  }
+
+  /** As {@link #start(Path, Optional)}, with {@code /var/lib/docker} as {@code dockerRoot} says. */
+  public static MachineSandbox start(Path dir, Optional<String> address, DockerRoot dockerRoot) {
     RequiredServices.requireRoot("a machine sandbox (mount, network and pid namespaces)");
     RequiredServices.require("unshare", "apt-get install util-linux");
     RequiredServices.require("nsenter", "apt-get install util-linux");
@@ -76,7 +93,12 @@ public final class MachineSandbox implements Machine {
           .append(layer.resolve("upper"))
           .append(' ')
           .append(layer.resolve("work"))
-          .append('\n')
+          .append('\n');
+      if (dockerRoot == DockerRoot.FOR_A_DOCKER_DISK && path.equals("/var/lib")) {
+        // A whiteout hides the host's /var/lib/docker; the directory made over it is opaque.
+        script.append("mknod ").append(layer.resolve("upper/docker")).append(" c 0 0\n");
+      }
+      script
           .append("mount -t overlay overlay -o lowerdir=")
           .append(path)
           .append(",upperdir=")
@@ -88,6 +110,10 @@ public final class MachineSandbox implements Machine {
           .append('\n');
     }
     for (String path : PRIVATE_PATHS) {
+      if (dockerRoot == DockerRoot.FOR_A_DOCKER_DISK && path.equals("/var/lib/docker")) {
+        script.append("mkdir ").append(path).append('\n');
+        continue;
+      }
       script
           .append("mkdir -p ")
           .append(path)
