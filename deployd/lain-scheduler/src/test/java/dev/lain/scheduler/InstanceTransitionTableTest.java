@@ -174,7 +174,8 @@ class InstanceTransitionTableTest {
               : status == Status.UNHEALTHY ? Health.UNHEALTHY : Health.STARTING;
       w.instances.put(
           id,
-          new InstanceStatus(id, node, "127.0.1.9", 20000, state, health, 0, false, 0, "", w.now));
+          new InstanceStatus(
+              id, node, "127.0.1.9", "", 0, 20000, state, health, 0, false, 0, "", w.now));
     }
   }
 

@@ -132,6 +132,8 @@ class ReconcilerPropertiesTest {
         s.id(),
         s.node(),
         s.nodeIp(),
+        s.address(),
+        s.port(),
         s.hostPort(),
         RunState.FAILED,
         s.health(),

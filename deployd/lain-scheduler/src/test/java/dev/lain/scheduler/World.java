@@ -206,6 +206,8 @@ final class World {
               a.id(),
               a.node(),
               nodes.get(a.node()).info().ip(),
+              "",
+              0,
               20000,
               state,
               health,

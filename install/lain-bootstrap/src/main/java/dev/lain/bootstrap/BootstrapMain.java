@@ -1,6 +1,6 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.ProcessCommandRunner;
+import dev.lain.exec.ProcessCommandRunner;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

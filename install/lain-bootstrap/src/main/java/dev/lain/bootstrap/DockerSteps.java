@@ -1,11 +1,11 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.CommandRunner;
 import dev.lain.dockerdisk.DockerStorage;
 import dev.lain.dockerdisk.StorageException;
 import dev.lain.dockerdisk.StorageOptions;
 import dev.lain.dockerdisk.StoragePlan;
 import dev.lain.dockerdisk.StorageReport;
+import dev.lain.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

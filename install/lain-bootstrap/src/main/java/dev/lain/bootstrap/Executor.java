@@ -1,7 +1,7 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.CommandRunner;
 import dev.lain.dockerdisk.StorageException;
+import dev.lain.exec.CommandRunner;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.CommandRunner;
+import dev.lain.exec.CommandRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

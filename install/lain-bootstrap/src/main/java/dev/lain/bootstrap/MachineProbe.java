@@ -1,7 +1,7 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.CommandRunner;
-import dev.lain.dockerdisk.ProcessCommandRunner;
+import dev.lain.exec.CommandRunner;
+import dev.lain.exec.ProcessCommandRunner;
 import dev.lain.model.Ipv4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.CommandRunner;
+import dev.lain.exec.CommandRunner;
 import dev.lain.records.RecordException;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.certs.CertificateStoreException;

@@ -2,7 +2,7 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lain.dockerdisk.CommandRunner;
+import dev.lain.exec.CommandRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lain.dockerdisk.CommandRunner;
-import dev.lain.dockerdisk.ProcessCommandRunner;
+import dev.lain.exec.CommandRunner;
+import dev.lain.exec.ProcessCommandRunner;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.certs.StoredCertificate;
 import dev.lain.records.config.ClusterConfig;

@@ -2,7 +2,7 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lain.dockerdisk.CommandRunner;
+import dev.lain.exec.CommandRunner;
 import dev.lain.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

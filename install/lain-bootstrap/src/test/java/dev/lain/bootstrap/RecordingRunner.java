@@ -1,6 +1,6 @@
 package dev.lain.bootstrap;
 
-import dev.lain.dockerdisk.CommandRunner;
+import dev.lain.exec.CommandRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

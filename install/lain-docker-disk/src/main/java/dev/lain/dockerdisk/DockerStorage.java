@@ -1,5 +1,7 @@
 package dev.lain.dockerdisk;
 
+import dev.lain.exec.CommandRunner;
+import dev.lain.exec.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.lain.dockerdisk;
 
+import dev.lain.exec.Commands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.lain.dockerdisk;
 
+import dev.lain.exec.Commands;
 import java.nio.file.Path;
 import java.util.List;
 

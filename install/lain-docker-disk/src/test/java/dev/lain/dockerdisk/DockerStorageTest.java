@@ -3,7 +3,7 @@ package dev.lain.dockerdisk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lain.dockerdisk.CommandRunner.Result;
+import dev.lain.exec.CommandRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

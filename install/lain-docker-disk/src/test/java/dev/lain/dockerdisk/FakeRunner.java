@@ -1,5 +1,6 @@
 package dev.lain.dockerdisk;
 
+import dev.lain.exec.CommandRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

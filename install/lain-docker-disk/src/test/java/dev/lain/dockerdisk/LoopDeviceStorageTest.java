@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lain.exec.CommandRunner;
+import dev.lain.exec.Commands;
+import dev.lain.exec.ProcessCommandRunner;
 import dev.lain.testkit.DockerDaemon;
 import dev.lain.testkit.RequiredServices;
 import java.io.IOException;

@@ -310,6 +310,8 @@ final class ContainerSync {
         a.id(),
         node,
         config.node().ip(),
+        l.address,
+        a.spec().container().port(),
         l.hostPort,
         runState,
         health,
@@ -325,6 +327,7 @@ final class ContainerSync {
     RunState state;
     Instant since;
     int hostPort;
+    String address = "";
     String error = "";
     int restarts;
     int failures;

@@ -116,7 +116,7 @@ class RouteTableBuilderTest {
       RunState state,
       Health health,
       Instant since) {
-    return new InstanceStatus(id, node, ip, port, state, health, 0, false, 0, "", since);
+    return new InstanceStatus(id, node, ip, "", 0, port, state, health, 0, false, 0, "", since);
   }
 
   static DeploydSnapshot snapshot(

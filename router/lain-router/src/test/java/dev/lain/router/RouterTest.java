@@ -168,6 +168,8 @@ class RouterTest {
                 id,
                 NODE,
                 "127.0.0.1",
+                "",
+                0,
                 backend.getAddress().getPort(),
                 RunState.RUNNING,
                 Health.NONE,

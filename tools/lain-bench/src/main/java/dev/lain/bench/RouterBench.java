@@ -181,6 +181,8 @@ public final class RouterBench implements Callable<Integer> {
         new InstanceId(spec.name(), 1, 1, 0),
         NODE,
         "127.0.0.1",
+        "",
+        0,
         port,
         RunState.RUNNING,
         Health.NONE,

@@ -2,6 +2,8 @@ package dev.lain.records.network;
 
 import dev.lain.model.network.AddressPool;
 import dev.lain.model.network.Cidr;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.records.RecordException;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.deployd.DeploydJson;
@@ -33,28 +35,12 @@ public final class ContainerNetworks {
     this.store = store;
   }
 
-  /** What the network is: the pool and how nodes reach each other's blocks. */
-  public record Settings(AddressPool pool, boolean ipip) {
-    @Override
-    public String toString() {
-      return pool.network() + " (/" + pool.blockPrefix() + " a node" + (ipip ? ", ipip" : "") + ")";
-    }
-  }
-
-  /** A node's share of the pool. */
-  public record Block(Cidr network, String node, String nodeIp) {
-    /** The node's end of its container bridge. */
-    public String gateway() {
-      return AddressPool.gateway(network);
-    }
-  }
-
   private record StoredSettings(String network, int blockPrefix, boolean ipip) {}
 
   private record StoredBlock(String node, String nodeIp) {}
 
   /** The settings, if the cluster has a container network yet. */
-  public Optional<Settings> settings() {
+  public Optional<NetworkSettings> settings() {
     return store.get(SETTINGS_KEY).map(kv -> readSettings(kv.value()));
   }
 
@@ -69,7 +55,7 @@ public final class ContainerNetworks {
    * @throws RecordException INVALID naming every problem of the pool, CONFLICT when the pool is set
    *     otherwise and blocks are given
    */
-  public Settings define(Settings wanted, List<AddressPool.Reserved> reserved) {
+  public NetworkSettings define(NetworkSettings wanted, List<AddressPool.Reserved> reserved) {
     List<AddressPool.Reserved> all = new ArrayList<>(reserved);
     new ClusterConfigStore(store)
         .load()
@@ -82,7 +68,7 @@ public final class ContainerNetworks {
     while (true) {
       Optional<KeyValue> current = store.get(SETTINGS_KEY);
       if (current.isPresent()) {
-        Settings now = readSettings(current.get().value());
+        NetworkSettings now = readSettings(current.get().value());
         if (now.equals(wanted)) {
           return now;
         }
@@ -113,20 +99,20 @@ public final class ContainerNetworks {
   }
 
   /** Every block given, lowest first; a record that does not read is skipped. */
-  public List<Block> blocks() {
+  public List<NodeBlock> blocks() {
     return readBlocks(store.list(BLOCKS_PREFIX).entries());
   }
 
-  private static List<Block> readBlocks(List<KeyValue> entries) {
-    List<Block> blocks = new ArrayList<>();
+  private static List<NodeBlock> readBlocks(List<KeyValue> entries) {
+    List<NodeBlock> blocks = new ArrayList<>();
     for (KeyValue kv : entries) {
       readBlock(kv).ifPresent(blocks::add);
     }
-    blocks.sort(Comparator.comparing(Block::network));
+    blocks.sort(Comparator.comparing(NodeBlock::network));
     return blocks;
   }
 
-  public Optional<Block> blockOf(String node) {
+  public Optional<NodeBlock> blockOf(String node) {
     return blocks().stream().filter(b -> b.node().equals(node)).findFirst();
   }
 
@@ -137,8 +123,8 @@ public final class ContainerNetworks {
    * @throws RecordException NOT_FOUND without a container network, INVALID when the pool is
    *     exhausted (nothing is written then)
    */
-  public Block assign(String node, String nodeIp) {
-    Settings settings =
+  public NodeBlock assign(String node, String nodeIp) {
+    NetworkSettings settings =
         settings()
             .orElseThrow(
                 () ->
@@ -147,8 +133,8 @@ public final class ContainerNetworks {
     AddressPool pool = settings.pool();
     for (int attempt = 0; attempt < ASSIGN_ATTEMPTS; attempt++) {
       List<KeyValue> entries = store.list(BLOCKS_PREFIX).entries();
-      List<Block> given = readBlocks(entries);
-      Optional<Block> held = given.stream().filter(b -> b.node().equals(node)).findFirst();
+      List<NodeBlock> given = readBlocks(entries);
+      Optional<NodeBlock> held = given.stream().filter(b -> b.node().equals(node)).findFirst();
       if (held.isPresent()) {
         return held.get();
       }
@@ -170,7 +156,7 @@ public final class ContainerNetworks {
                 + " /"
                 + pool.blockPrefix()
                 + " blocks are held by nodes ("
-                + String.join(", ", given.stream().map(Block::node).toList())
+                + String.join(", ", given.stream().map(NodeBlock::node).toList())
                 + "); remove a node that is gone (lainctl node remove) before adding "
                 + node);
       }
@@ -182,7 +168,7 @@ public final class ContainerNetworks {
                       List.of(
                           new Txn.Put(key, DeploydJson.write(new StoredBlock(node, nodeIp)), 0))))
           .succeeded()) {
-        return new Block(free.get(), node, nodeIp);
+        return new NodeBlock(free.get(), node, nodeIp);
       }
     }
     throw RecordException.conflict(
@@ -190,26 +176,26 @@ public final class ContainerNetworks {
   }
 
   /** Takes the node's block back, if it holds one. */
-  public Optional<Block> release(String node) {
-    Optional<Block> held = blockOf(node);
+  public Optional<NodeBlock> release(String node) {
+    Optional<NodeBlock> held = blockOf(node);
     held.ifPresent(b -> store.delete(BLOCKS_PREFIX + b.network().keySegment()));
     return held;
   }
 
-  private static Settings readSettings(String json) {
+  private static NetworkSettings readSettings(String json) {
     StoredSettings stored = DeploydJson.read(json, StoredSettings.class);
     Cidr network = Cidr.parse(stored.network());
-    return new Settings(new AddressPool(network, stored.blockPrefix()), stored.ipip());
+    return new NetworkSettings(new AddressPool(network, stored.blockPrefix()), stored.ipip());
   }
 
-  private static Optional<Block> readBlock(KeyValue kv) {
+  private static Optional<NodeBlock> readBlock(KeyValue kv) {
     try {
       Cidr.Read read = Cidr.fromKeySegment(kv.key().substring(BLOCKS_PREFIX.length()));
       if (!(read instanceof Cidr.Read.Ok(Cidr cidr))) {
         return Optional.empty();
       }
       StoredBlock stored = DeploydJson.read(kv.value(), StoredBlock.class);
-      return Optional.of(new Block(cidr, stored.node(), stored.nodeIp()));
+      return Optional.of(new NodeBlock(cidr, stored.node(), stored.nodeIp()));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -83,6 +83,8 @@ class DeploydStateTest {
             assignment.id(),
             "node1",
             "127.0.1.1",
+            "172.20.3.7",
+            8080,
             20001,
             RunState.RUNNING,
             Health.HEALTHY,
@@ -144,6 +146,20 @@ class DeploydStateTest {
                 Map.of("group", "default")));
     assertThat(node.agentPort()).isEqualTo(NodeInfo.NO_AGENT_API);
     assertThat(node.hasAgentApi()).isFalse();
+  }
+
+  @Test
+  void instanceReportsWrittenBeforeTheContainerNetworkReadAsReachedThroughTheirHostPort() {
+    String older =
+        "{\"id\":{\"podGroup\":\"hello.web.web\",\"version\":1,\"instance\":1,\"drift\":0},"
+            + "\"node\":\"node1\",\"nodeIp\":\"127.0.1.1\",\"hostPort\":20001,"
+            + "\"state\":\"RUNNING\",\"health\":\"NONE\",\"restarts\":0,\"oomKilled\":false,"
+            + "\"exitCode\":0,\"error\":\"\",\"since\":\"2026-01-01T00:00:00Z\"}";
+
+    InstanceStatus status = DeploydJson.read(older, InstanceStatus.class);
+
+    assertThat(status.address()).isEmpty();
+    assertThat(status.endpoint()).contains(new InstanceStatus.Endpoint("127.0.1.1", 20001));
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lain.model.network.AddressPool;
 import dev.lain.model.network.Cidr;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.records.RecordException;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
@@ -30,13 +32,13 @@ class ContainerNetworksTest {
     store.close();
   }
 
-  private static ContainerNetworks.Settings settings(String network, int block, boolean ipip) {
-    return new ContainerNetworks.Settings(new AddressPool(Cidr.parse(network), block), ipip);
+  private static NetworkSettings settings(String network, int block, boolean ipip) {
+    return new NetworkSettings(new AddressPool(Cidr.parse(network), block), ipip);
   }
 
   @Test
   void definingTheSameNetworkAgainChangesNothing() {
-    ContainerNetworks.Settings wanted = settings("172.20.0.0/16", 24, false);
+    NetworkSettings wanted = settings("172.20.0.0/16", 24, false);
     networks.define(wanted, DOCKER);
     long revision = store.list("/lain/").revision();
 
@@ -85,8 +87,8 @@ class ContainerNetworksTest {
   @Test
   void aNodeKeepsItsBlockWhenItJoinsAgainAndAFreedBlockIsGivenAgain() {
     networks.define(settings("172.20.0.0/16", 24, false), DOCKER);
-    ContainerNetworks.Block one = networks.assign("node1", "192.168.77.21");
-    ContainerNetworks.Block two = networks.assign("node2", "192.168.77.22");
+    NodeBlock one = networks.assign("node1", "192.168.77.21");
+    NodeBlock two = networks.assign("node2", "192.168.77.22");
 
     assertThat(one.network()).hasToString("172.20.0.0/24");
     assertThat(one.gateway()).isEqualTo("172.20.0.1");
@@ -96,9 +98,7 @@ class ContainerNetworksTest {
     assertThat(networks.release("node1")).contains(one);
     assertThat(networks.release("node1")).isEmpty();
     assertThat(networks.assign("node3", "192.168.77.23").network()).isEqualTo(one.network());
-    assertThat(networks.blocks())
-        .extracting(ContainerNetworks.Block::node)
-        .containsExactly("node3", "node2");
+    assertThat(networks.blocks()).extracting(NodeBlock::node).containsExactly("node3", "node2");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.lain.dockerdisk;
+package dev.lain.exec;
 
 import java.util.List;
 

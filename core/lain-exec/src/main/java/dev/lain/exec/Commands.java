@@ -1,20 +1,20 @@
-package dev.lain.dockerdisk;
+package dev.lain.exec;
 
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Renders argument vectors the way an operator would type them, for plans and messages. */
-final class Commands {
+public final class Commands {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=%@+,-]+");
 
   private Commands() {}
 
-  static String render(List<String> argv) {
+  public static String render(List<String> argv) {
     return argv.stream().map(Commands::quote).collect(Collectors.joining(" "));
   }
 
-  static String quote(String word) {
+  public static String quote(String word) {
     if (PLAIN.matcher(word).matches()) {
       return word;
     }
@@ -22,7 +22,7 @@ final class Commands {
   }
 
   /** The last lines of a command's output, enough to say why it failed. */
-  static String tail(String output) {
+  public static String tail(String output) {
     String stripped = output.strip();
     List<String> lines = stripped.lines().toList();
     return lines.size() <= 5
