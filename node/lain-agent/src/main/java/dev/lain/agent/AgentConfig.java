@@ -4,6 +4,7 @@ import dev.lain.model.deploy.NodeInfo;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,8 @@ import java.util.Objects;
  *     left stopped and reported as crash-looping
  * @param apiPort the port of the agent's API ({@link AgentApi}) on the node IP; 0 for any free port
  *     (tests); {@link #NO_API} for none. The port it listens on is registered with the node.
+ * @param routerPorts the ports of node addresses app containers may open: the webrouter's (all
+ *     others, the platform's among them, are closed to them)
  */
 @RecordBuilder
 public record AgentConfig(
@@ -34,11 +37,15 @@ public record AgentConfig(
     Duration maxRestartBackoff,
     int crashLoopRestarts,
     Duration crashLoopWindow,
-    int apiPort)
+    int apiPort,
+    List<Integer> routerPorts)
     implements AgentConfigBuilder.With {
 
   /** {@link #apiPort}: the agent serves no API (and registers none). */
   public static final int NO_API = -1;
+
+  /** The webrouter's ports in LAIN: 80 and 443 internal, 8080 and 8443 external. */
+  public static final List<Integer> LAIN_ROUTER_PORTS = List.of(80, 443, 8080, 8443);
 
   public AgentConfig {
     Objects.requireNonNull(node, "node");
@@ -58,6 +65,12 @@ public record AgentConfig(
     if (apiPort < NO_API || apiPort > 65535) {
       throw new IllegalArgumentException("bad agent API port " + apiPort);
     }
+    routerPorts = List.copyOf(routerPorts);
+    for (int port : routerPorts) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("bad router port " + port);
+      }
+    }
   }
 
   /**
@@ -76,7 +89,8 @@ public record AgentConfig(
         Duration.ofSeconds(30),
         5,
         Duration.ofMinutes(5),
-        NO_API);
+        NO_API,
+        LAIN_ROUTER_PORTS);
   }
 
   public AgentConfig withTimings(

@@ -60,7 +60,10 @@ final class ContainerSync {
 
   /** Makes the node's containers match {@code assignments}; the statuses of what is assigned. */
   Map<InstanceId, InstanceStatus> converge(
-      List<Assignment> assignments, List<ContainerInfo> containers, Instant now) {
+      List<Assignment> assignments,
+      List<ContainerInfo> containers,
+      Optional<String> network,
+      Instant now) {
     prober.takeResults();
     Map<String, ContainerInfo> byName = new HashMap<>();
     Set<Integer> usedPorts = new HashSet<>();
@@ -82,7 +85,7 @@ final class ContainerSync {
         l.forgetRestarts();
         c = null;
       }
-      statuses.put(id, instance(a, c, l, usedPorts, now));
+      statuses.put(id, instance(a, c, l, usedPorts, network, now));
     }
     for (ContainerInfo c : byName.values()) {
       log.info("agent {}: removing {}: no longer assigned here", node, c.name());
@@ -94,7 +97,12 @@ final class ContainerSync {
   }
 
   private InstanceStatus instance(
-      Assignment a, ContainerInfo c, Local l, Set<Integer> usedPorts, Instant now) {
+      Assignment a,
+      ContainerInfo c,
+      Local l,
+      Set<Integer> usedPorts,
+      Optional<String> network,
+      Instant now) {
     if (a.target() == TargetState.STOP) {
       if (c != null && c.state() == ContainerState.RUNNING) {
         stop(c, (int) a.spec().killTimeout().toSeconds());
@@ -109,9 +117,9 @@ final class ContainerSync {
         return status(
             a, l, l.error.isEmpty() ? RunState.CREATING : RunState.FAILED, Health.NONE, null, now);
       }
-      return create(a, l, usedPorts, now);
+      return create(a, l, usedPorts, network, now);
     }
-    l.hostPort = c.ports().isEmpty() ? l.hostPort : c.ports().getFirst().hostPort();
+    l.seen(c);
     return switch (c.state()) {
       case RUNNING -> {
         l.error = "";
@@ -166,9 +174,10 @@ final class ContainerSync {
     return status(a, l, RunState.CREATING, Health.NONE, c, now);
   }
 
-  private InstanceStatus create(Assignment a, Local l, Set<Integer> usedPorts, Instant now) {
+  private InstanceStatus create(
+      Assignment a, Local l, Set<Integer> usedPorts, Optional<String> network, Instant now) {
     int port = 0;
-    if (a.spec().container().port() > 0) {
+    if (network.isEmpty() && a.spec().container().port() > 0) {
       port = l.hostPort != 0 ? l.hostPort : freePort(usedPorts);
       if (port == 0) {
         return fail(
@@ -181,7 +190,7 @@ final class ContainerSync {
       usedPorts.add(port);
     }
     ContainerRequest request =
-        InstanceContainers.request(a, config.node().ip(), port, config.dataRoot());
+        InstanceContainers.request(a, network, config.node().ip(), port, config.dataRoot());
     try {
       for (ContainerRequest.Bind bind : request.binds()) {
         Files.createDirectories(Path.of(bind.hostPath()));
@@ -196,6 +205,7 @@ final class ContainerSync {
       l.nextAttempt = null;
       // Report it running at once when it is (saves a round of reports per new instance).
       Optional<ContainerInfo> started = runtime.inspect(id);
+      started.ifPresent(l::seen);
       if (started.isPresent() && started.get().state() == ContainerState.RUNNING) {
         return status(a, l, RunState.RUNNING, health(a, started.get(), l, now), started.get(), now);
       }
@@ -284,7 +294,7 @@ final class ContainerSync {
             case HEALTHY -> Health.HEALTHY;
             case UNHEALTHY -> Health.UNHEALTHY;
           };
-      case HealthCheck.Http check -> prober.health(a.id(), check, l.hostPort, now);
+      case HealthCheck.Http check -> prober.health(a.id(), check, l.endpoint(a, config), now);
     };
   }
 
@@ -337,6 +347,18 @@ final class ContainerSync {
 
     Local(Instant now) {
       this.since = now;
+    }
+
+    /** What the container tells: its published port, its address on the container network. */
+    void seen(ContainerInfo c) {
+      hostPort = c.ports().isEmpty() ? hostPort : c.ports().getFirst().hostPort();
+      address = c.addresses().getOrDefault(NodeNetwork.DOCKER_NETWORK, "");
+    }
+
+    /** Where its proc's port is reached from the node. */
+    Optional<InstanceStatus.Endpoint> endpoint(Assignment a, AgentConfig config) {
+      return InstanceStatus.Endpoint.of(
+          address, a.spec().container().port(), config.node().ip(), hostPort);
     }
 
     void forgetRestarts() {

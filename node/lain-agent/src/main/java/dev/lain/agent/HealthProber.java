@@ -3,6 +3,7 @@ package dev.lain.agent;
 import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceId;
+import dev.lain.model.deploy.InstanceStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -26,7 +28,6 @@ final class HealthProber {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final String nodeIp;
   private final Runnable onResult;
   private final Map<InstanceId, Probe> probes = new HashMap<>();
   private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
@@ -44,8 +45,7 @@ final class HealthProber {
   /**
    * @param onResult told when a probe has finished (from the probe's thread)
    */
-  HealthProber(String nodeIp, Runnable onResult) {
-    this.nodeIp = nodeIp;
+  HealthProber(Runnable onResult) {
     this.onResult = onResult;
   }
 
@@ -68,12 +68,18 @@ final class HealthProber {
   }
 
   /** The instance's health as probed so far; starts a probe when one is due. */
-  Health health(InstanceId id, HealthCheck.Http check, int hostPort, Instant now) {
+  Health health(
+      InstanceId id,
+      HealthCheck.Http check,
+      Optional<InstanceStatus.Endpoint> endpoint,
+      Instant now) {
     Probe probe = probes.computeIfAbsent(id, k -> new Probe());
-    if (!probe.running && hostPort != 0 && (probe.next == null || !now.isBefore(probe.next))) {
+    if (!probe.running
+        && endpoint.isPresent()
+        && (probe.next == null || !now.isBefore(probe.next))) {
       probe.running = true;
       probe.next = now.plus(check.interval());
-      start(id, check, URI.create("http://" + nodeIp + ":" + hostPort + check.path()));
+      start(id, check, URI.create("http://" + endpoint.get() + check.path()));
     }
     return probe.health;
   }

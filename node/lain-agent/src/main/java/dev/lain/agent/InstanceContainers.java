@@ -17,11 +17,13 @@ public final class InstanceContainers {
   private InstanceContainers() {}
 
   /**
-   * The container for {@code a}: LAIN's name, labels and environment, its memory and CPU limits,
-   * its port published on {@code nodeIp:hostPort} (when the proc has a port), its volumes under
-   * {@code <dataRoot>/volumes/<app>/<pod group>/<instance>}.
+   * The container for {@code a}: LAIN's name, labels and environment, its memory and CPU limits, on
+   * the cluster's container {@code network} (its own address, no host port) or, on a node without
+   * one, with its port published on {@code nodeIp:hostPort}; its volumes under {@code
+   * <dataRoot>/volumes/<app>/<pod group>/<instance>}.
    */
-  public static ContainerRequest request(Assignment a, String nodeIp, int hostPort, Path dataRoot) {
+  public static ContainerRequest request(
+      Assignment a, Optional<String> network, String nodeIp, int hostPort, Path dataRoot) {
     ContainerSpec c = a.spec().container();
     List<String> env = new ArrayList<>(c.env());
     env.add("DEPLOYD_POD_INSTANCE_NO=" + a.id().instance());
@@ -33,7 +35,7 @@ public final class InstanceContainers {
           new ContainerRequest.Bind(volumeDir(a, dataRoot, volume).toString(), volume, false));
     }
     Optional<ContainerRequest.PortBinding> port =
-        c.port() > 0 && hostPort > 0
+        network.isEmpty() && c.port() > 0 && hostPort > 0
             ? Optional.of(new ContainerRequest.PortBinding(nodeIp, hostPort, c.port()))
             : Optional.empty();
     Optional<ContainerRequest.CommandHealthCheck> health =
@@ -62,7 +64,7 @@ public final class InstanceContainers {
         binds,
         health,
         true,
-        Optional.empty());
+        network);
   }
 
   /** Where a volume of {@code a}'s instance lives on the node. */

@@ -3,6 +3,7 @@ package dev.lain.agent;
 import dev.lain.controller.Backoff;
 import dev.lain.controller.Controller;
 import dev.lain.controller.Result;
+import dev.lain.hostnetwork.LinuxHostNetwork;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
@@ -30,9 +31,11 @@ import java.util.Optional;
  *
  * <pre>
  *  assignments (watch) ──┐
- *  container events ─────┼─► enqueue(node) ─► sync: register if needed ─► assignments + containers
- *  probe results ────────┤                    ─► ContainerSync: create/start/stop/remove
- *  every {@code resync} ──┘                    ─► StatusReporter
+ *  network records (watch)┤
+ *  container events ─────┼─► enqueue(node) ─► sync: register if needed ─► NodeNetwork (block,
+ *  probe results ────────┤                    Docker network, routes) ─► assignments + containers
+ *  every {@code resync} ──┘                    ─► ContainerSync: create/start/stop/remove
+ *                                              ─► StatusReporter
  * </pre>
  *
  * <p>Containers are recognised by their labels, so after a restart the agent adopts the containers
@@ -47,6 +50,7 @@ public final class NodeAgent implements AutoCloseable {
   private final AssignmentFeed assignments;
   private final ContainerSync containers;
   private final StatusReporter statuses;
+  private final NodeNetwork network;
   private NodeRegistration registration;
   private ContainerRuntime.Subscription events;
   private volatile boolean closed;
@@ -54,15 +58,20 @@ public final class NodeAgent implements AutoCloseable {
   private volatile NodeInfo advertised;
 
   private NodeAgent(
-      AgentConfig config, Store store, ContainerRuntime runtime, InstantSource clock) {
+      AgentConfig config,
+      Store store,
+      ContainerRuntime runtime,
+      Optional<LinuxHostNetwork> host,
+      InstantSource clock) {
     this.config = config;
     this.runtime = runtime;
     this.clock = clock;
     this.node = config.node().name();
     this.advertised = config.node();
     this.assignments = new AssignmentFeed(store, node, this::wake);
-    this.containers =
-        new ContainerSync(config, runtime, new HealthProber(config.node().ip(), this::wake));
+    this.containers = new ContainerSync(config, runtime, new HealthProber(this::wake));
+    this.network =
+        new NodeNetwork(store, runtime, host, config.node(), config.routerPorts(), this::wake);
     this.statuses = new StatusReporter(new DeploydState(store), node);
     this.controller =
         Controller.builder("agent " + node, this::sync)
@@ -74,11 +83,25 @@ public final class NodeAgent implements AutoCloseable {
 
   /**
    * Registers the node and starts serving it; with {@link AgentConfig#apiPort()} set, also the
-   * agent's API on the node IP, whose port is registered with the node.
+   * agent's API on the node IP, whose port is registered with the node. It keeps the node's Docker
+   * network of the container network but leaves the machine's routes and firewall alone.
    */
   public static NodeAgent start(
       AgentConfig config, Store store, ContainerRuntime runtime, InstantSource clock) {
-    NodeAgent agent = new NodeAgent(config, store, runtime, clock);
+    return start(config, store, runtime, Optional.empty(), clock);
+  }
+
+  /**
+   * As {@link #start(AgentConfig, Store, ContainerRuntime, InstantSource)}, with the kernel's side
+   * of the container network kept through {@code host} too.
+   */
+  public static NodeAgent start(
+      AgentConfig config,
+      Store store,
+      ContainerRuntime runtime,
+      Optional<LinuxHostNetwork> host,
+      InstantSource clock) {
+    NodeAgent agent = new NodeAgent(config, store, runtime, host, clock);
     agent.events =
         runtime.events(
             event -> {
@@ -134,6 +157,7 @@ public final class NodeAgent implements AutoCloseable {
     closed = true;
     controller.close();
     assignments.close();
+    network.close();
     events.close();
     registration.close();
     api.ifPresent(AgentApi::close);
@@ -144,8 +168,9 @@ public final class NodeAgent implements AutoCloseable {
     registration.ensure();
     Instant now = clock.instant();
     List<Assignment> assigned = assignments.current(now);
+    Optional<String> joined = network.ensure(now);
     List<ContainerInfo> present = containers.containers();
-    Map<InstanceId, InstanceStatus> observed = containers.converge(assigned, present, now);
+    Map<InstanceId, InstanceStatus> observed = containers.converge(assigned, present, joined, now);
     statuses.report(observed);
     return Result.done();
   }

@@ -57,7 +57,8 @@ class InstanceContainersTest {
             Instant.EPOCH);
 
     ContainerRequest r =
-        InstanceContainers.request(a, "127.0.1.7", 20007, Path.of("/var/lib/lain"));
+        InstanceContainers.request(
+            a, Optional.empty(), "127.0.1.7", 20007, Path.of("/var/lib/lain"));
 
     assertThat(r.name()).isEqualTo("hello.web.web.v2-i3-d1");
     assertThat(r.image()).isEqualTo("registry/hello:v2");
@@ -91,6 +92,13 @@ class InstanceContainersTest {
                 "/var/lib/lain/volumes/hello/hello.web.web/3/lain/logs", "/lain/logs", false));
     assertThat(r.healthCheck()).contains(new ContainerRequest.CommandHealthCheck("true", 10, 3, 3));
     assertThat(r.init()).isTrue();
+    assertThat(r.network()).isEmpty();
     assertThat(ContainerLabels.idOf(r.labels())).contains(a.id());
+
+    ContainerRequest onTheNetwork =
+        InstanceContainers.request(
+            a, Optional.of("lain"), "127.0.1.7", 20007, Path.of("/var/lib/lain"));
+    assertThat(onTheNetwork.network()).contains("lain");
+    assertThat(onTheNetwork.port()).as("reached at its own address: no host port").isEmpty();
   }
 }

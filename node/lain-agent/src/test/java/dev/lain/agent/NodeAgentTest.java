@@ -14,12 +14,17 @@ import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
 import dev.lain.model.deploy.TargetState;
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.Cidr;
+import dev.lain.model.network.NetworkSettings;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.runtime.ContainerInfo;
 import dev.lain.runtime.ContainerRequest;
 import dev.lain.runtime.ContainerState;
 import dev.lain.runtime.FakeRuntime;
 import dev.lain.runtime.ImageBehaviour;
+import dev.lain.runtime.NetworkInfo;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;
 import java.nio.file.Path;
@@ -134,6 +139,35 @@ class NodeAgentTest {
     InstanceStatus s = status("a.web.web").orElseThrow();
     assertThat(s.nodeIp()).isEqualTo("127.0.1.1");
     assertThat(s.hostPort()).isEqualTo(20000);
+  }
+
+  @Test
+  void onTheContainerNetworkAnInstanceHasAnAddressOfTheNodesBlockAndNoHostPort() {
+    ContainerNetworks networks = new ContainerNetworks(store);
+    networks.define(
+        new NetworkSettings(new AddressPool(Cidr.parse("172.20.0.0/16"), 24), false), List.of());
+    networks.assign("node0", "127.0.1.9");
+
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status("a.web.web").map(s -> s.state() == RunState.RUNNING).orElse(false));
+    assertThat(networks.blockOf("node1").orElseThrow().network())
+        .as("the agent takes its node's block when nobody gave it one")
+        .isEqualTo(Cidr.parse("172.20.1.0/24"));
+    NetworkInfo network = runtime.network(NodeNetwork.DOCKER_NETWORK).orElseThrow();
+    assertThat(network.subnet()).isEqualTo("172.20.1.0/24");
+    assertThat(network.gateway()).isEqualTo("172.20.1.1");
+    assertThat(network.bridge()).isEqualTo("lainbr0");
+    InstanceStatus s = status("a.web.web").orElseThrow();
+    assertThat(s.address()).isEqualTo("172.20.1.2");
+    assertThat(s.port()).isEqualTo(8080);
+    assertThat(s.hostPort()).isZero();
+    assertThat(s.endpoint()).contains(new InstanceStatus.Endpoint("172.20.1.2", 8080));
+    assertThat(containers("a.web.web").getFirst().ports()).isEmpty();
   }
 
   @Test

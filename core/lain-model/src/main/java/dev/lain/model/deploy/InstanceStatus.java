@@ -47,14 +47,19 @@ public record InstanceStatus(
    * between), else the port published on the node; empty if neither.
    */
   public Optional<Endpoint> endpoint() {
-    if (!address.isEmpty() && port > 0) {
-      return Optional.of(new Endpoint(address, port));
-    }
-    return hostPort > 0 ? Optional.of(new Endpoint(nodeIp, hostPort)) : Optional.empty();
+    return Endpoint.of(address, port, nodeIp, hostPort);
   }
 
   /** An address and port to connect to. */
   public record Endpoint(String host, int port) {
+    /** The container's address and port if it has an address, else the published host port. */
+    public static Optional<Endpoint> of(String address, int port, String nodeIp, int hostPort) {
+      if (!address.isEmpty() && port > 0) {
+        return Optional.of(new Endpoint(address, port));
+      }
+      return hostPort > 0 ? Optional.of(new Endpoint(nodeIp, hostPort)) : Optional.empty();
+    }
+
     @Override
     public String toString() {
       return host + ":" + port;
