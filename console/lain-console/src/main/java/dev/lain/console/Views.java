@@ -34,6 +34,8 @@ final class Views {
                         i.container(),
                         i.node(),
                         i.nodeIp(),
+                        i.address(),
+                        i.port(),
                         i.hostPort(),
                         lower(i.target().name()),
                         i.state(),

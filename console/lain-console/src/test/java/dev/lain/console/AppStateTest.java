@@ -54,6 +54,8 @@ class AppStateTest {
                     "hello.web.web.v1-i1-d0",
                     "node1",
                     "10.0.0.1",
+                    "",
+                    0,
                     30001,
                     TargetState.RUN,
                     state,

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -117,11 +118,12 @@ public final class RouteTableBuilder {
         continue;
       }
       InstanceStatus s = statuses.get(a.id());
-      if (s == null || !s.node().equals(a.node()) || s.hostPort() <= 0) {
+      if (s == null || !s.node().equals(a.node())) {
         continue;
       }
-      if (Readiness.serving(a.spec(), s, now)) {
-        backends.add(new Backend(s.nodeIp(), s.hostPort()));
+      Optional<InstanceStatus.Endpoint> endpoint = s.endpoint();
+      if (endpoint.isPresent() && Readiness.serving(a.spec(), s, now)) {
+        backends.add(new Backend(endpoint.get().host(), endpoint.get().port()));
       }
     }
     backends.sort(Comparator.comparing(Backend::ip).thenComparingInt(Backend::port));

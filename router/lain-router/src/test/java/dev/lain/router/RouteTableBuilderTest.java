@@ -390,6 +390,42 @@ class RouteTableBuilderTest {
   }
 
   @Test
+  void anInstanceOnTheContainerNetworkIsReachedAtItsOwnAddressWithNoHostPortBetween() {
+    PodGroupSpec spec = spec(PG, 1, NONE, Optional.of(WebSettings.ofText(List.of(), true, false)));
+    Assignment onNetwork = assignment(spec, 1, "node1");
+    Assignment published = assignment(spec, 2, "node2");
+    List<InstanceStatus> statuses =
+        List.of(
+            new InstanceStatus(
+                onNetwork.id(),
+                "node1",
+                "10.0.0.1",
+                "172.20.1.2",
+                8080,
+                0,
+                RunState.RUNNING,
+                Health.NONE,
+                0,
+                false,
+                0,
+                "",
+                T),
+            status(published.id(), "node2", "10.0.0.2", 20001, RunState.RUNNING, Health.NONE, T));
+    DeploydSnapshot snapshot =
+        snapshot(
+            5, List.of(spec), List.of(onNetwork, published), statuses, Set.of("node1", "node2"));
+
+    RouteTableBuilder.Result result = build(snapshot, DEFAULT_CONFIG);
+
+    assertThat(result.table().routes())
+        .containsExactlyElementsOf(
+            routes(
+                PG,
+                List.of("hello.lain.local", "hello.lain"),
+                List.of(new Backend("10.0.0.2", 20001), new Backend("172.20.1.2", 8080))));
+  }
+
+  @Test
   void backendsAreSortedByIpThenPortAndSharedByEveryRouteOfTheProc() {
     PodGroupSpec spec = web(PG, true, "/api");
     List<Assignment> assignments = new ArrayList<>();

@@ -74,6 +74,14 @@ final class AgentOptions {
   int agentPort = AgentApi.DEFAULT_PORT;
 
   @Option(
+      names = "--no-host-network",
+      description =
+          "Leave this machine's routes and iptables alone. By default the agent keeps its side of"
+              + " the container network: routes to the other nodes' blocks, the tunnel with --ipip,"
+              + " the firewall that closes the platform's ports to app containers, nat-outgoing.")
+  boolean leaveHostNetwork;
+
+  @Option(
       names = "--join-token-file",
       paramLabel = "FILE",
       description =
@@ -138,6 +146,7 @@ final class AgentOptions {
         "docker: " + dockerHost(laind),
         "port-range: " + config.firstHostPort() + "-" + config.lastHostPort(),
         "data-root: " + config.dataRoot(),
+        "host-network: " + (leaveHostNetwork ? "left alone" : "kept by the agent"),
         "heartbeat-ttl: " + config.heartbeatTtl().toSeconds() + "s",
         "capacity: memory "
             + node.capacity().memoryBytes()

@@ -5,14 +5,18 @@ import dev.lain.agent.AgentConfig;
 import dev.lain.agent.NodeAgent;
 import dev.lain.console.Console;
 import dev.lain.console.ConsoleServer;
+import dev.lain.exec.ProcessCommandRunner;
+import dev.lain.hostnetwork.LinuxHostNetwork;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.runtime.ContainerRuntime;
 import dev.lain.runtime.docker.DockerRuntime;
 import dev.lain.store.Store;
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +46,11 @@ final class Roles {
     ContainerRuntime runtime = engine.get();
     NodeAgent agent;
     try {
-      agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+      Optional<LinuxHostNetwork> host =
+          !options.leaveHostNetwork
+              ? Optional.of(new LinuxHostNetwork(new ProcessCommandRunner(Duration.ofSeconds(30))))
+              : Optional.empty();
+      agent = NodeAgent.start(config, store, runtime, host, InstantSource.system());
     } catch (RuntimeException e) {
       runtime.close();
       throw e;

@@ -8,6 +8,8 @@ import java.time.Instant;
  * @param target {@code run} or {@code stop}
  * @param state empty until its agent reports, then {@code creating}, {@code running}, ...
  * @param health {@code none}, {@code starting}, {@code healthy} or {@code unhealthy}
+ * @param address its address on the cluster's container network, empty when it has none
+ * @param port the proc's port in the container, 0 if none
  * @param hostPort the port published on {@code nodeIp}, 0 if none
  */
 public record PodView(
@@ -16,6 +18,8 @@ public record PodView(
     String containerName,
     String node,
     String nodeIp,
+    String address,
+    int port,
     int hostPort,
     String target,
     String state,
@@ -31,8 +35,14 @@ public record PodView(
         && (health.equals("healthy") || health.equals("none"));
   }
 
-  /** {@code ip:port}, or the IP alone without a port (empty before the agent reports). */
-  public String address() {
+  /**
+   * Where it is reached: its own {@code address:port} on the container network, else {@code
+   * nodeIp:hostPort}, or the address alone without a port (empty before the agent reports).
+   */
+  public String endpoint() {
+    if (!address.isEmpty()) {
+      return port > 0 ? address + ":" + port : address;
+    }
     return hostPort > 0 ? nodeIp + ":" + hostPort : nodeIp;
   }
 }

@@ -26,6 +26,9 @@ public record PodGroupView(
    * One assigned copy of an instance.
    *
    * @param state empty until its agent reports
+   * @param address its address on the cluster's container network, empty when it has none
+   * @param port the proc's port in the container, 0 if none
+   * @param hostPort the port published on {@code nodeIp}, 0 if none
    */
   public record InstanceView(
       int instance,
@@ -34,6 +37,8 @@ public record PodGroupView(
       String container,
       String node,
       String nodeIp,
+      String address,
+      int port,
       int hostPort,
       TargetState target,
       String state,
@@ -53,6 +58,8 @@ public record PodGroupView(
             a.id().containerName(),
             a.node(),
             "",
+            "",
+            0,
             0,
             a.target(),
             "",
@@ -70,6 +77,8 @@ public record PodGroupView(
           a.id().containerName(),
           a.node(),
           s.nodeIp(),
+          s.address(),
+          s.port(),
           s.hostPort(),
           a.target(),
           stateName(s.state()),

@@ -59,7 +59,7 @@ final class PsCommand implements Callable<Integer> {
             Integer.toString(pod.instance()),
             "v" + pod.version(),
             pod.node().isEmpty() ? "-" : pod.node(),
-            pod.address(),
+            pod.endpoint(),
             pod.state(),
             pod.health(),
             Integer.toString(pod.restarts()));
