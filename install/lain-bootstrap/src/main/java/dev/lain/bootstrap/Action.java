@@ -1,5 +1,7 @@
 package dev.lain.bootstrap;
 
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.NetworkSettings;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
 import java.util.ArrayList;
@@ -154,6 +156,31 @@ public sealed interface Action {
           new ArrayList<>(values.keySet().stream().map(ConfigKey::storeKey).toList());
       registryBootstrap.ifPresent(r -> keys.add(ClusterConfigStore.REGISTRY_BOOTSTRAP));
       return keys;
+    }
+  }
+
+  /**
+   * Defines the cluster's container network ({@code settings}, checked against {@code reserved} and
+   * the stored node network) and gives {@code node} its block of it, through lain-records'
+   * ContainerNetworks.
+   */
+  record DefineContainerNetwork(
+      String storeUrl,
+      NetworkSettings settings,
+      List<AddressPool.Reserved> reserved,
+      String node,
+      String nodeIp)
+      implements Action {
+    public DefineContainerNetwork {
+      Objects.requireNonNull(storeUrl, "storeUrl");
+      Objects.requireNonNull(settings, "settings");
+      reserved = List.copyOf(reserved);
+    }
+
+    /** Whether {@code store} holds these settings and a block for the node. */
+    public boolean inPlace(Facts.StoreContents store) {
+      return store.containerNetwork().equals(Optional.of(settings))
+          && store.blocks().stream().anyMatch(b -> b.node().equals(node));
     }
   }
 

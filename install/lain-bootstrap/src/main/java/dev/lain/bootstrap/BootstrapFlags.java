@@ -2,6 +2,8 @@ package dev.lain.bootstrap;
 
 import dev.lain.model.DnsNames;
 import dev.lain.model.Ipv4;
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.Cidr;
 import dev.lain.records.config.ConfigKey;
 import dev.lain.records.config.ConfigValue;
 import java.io.PrintWriter;
@@ -141,7 +143,20 @@ final class BootstrapFlags {
       defaultValue = Options.DEFAULT_LAIND)
   String laind;
 
-  @Option(names = "--ipip", hidden = true)
+  @Option(
+      names = "--container-network",
+      paramLabel = "CIDR",
+      description =
+          "the pool instances' addresses come from, a /24 of it per node (default: the stored"
+              + " one, else 172.20.0.0/16); it must not overlap the node network or Docker's bridge")
+  String containerNetwork;
+
+  @Option(
+      names = "--ipip",
+      description =
+          "tunnel container traffic between nodes so that only node addresses are on the wire"
+              + " (a cloud VPC that drops foreign source addresses, e.g. Aliyun); nodes must let"
+              + " UDP 4789 through from each other")
   boolean ipip;
 
   @Option(names = "--vip", hidden = true, paramLabel = "IP")
@@ -180,11 +195,6 @@ final class BootstrapFlags {
   }
 
   private Options.Parsed check(List<String> problems) {
-    if (ipip) {
-      problems.add(
-          "--ipip is not supported yet: container networking is the host's (published ports);"
-              + " there is no overlay network to tunnel");
-    }
     if (vip != null) {
       problems.add(
           "--vip '"
@@ -204,6 +214,12 @@ final class BootstrapFlags {
     Optional<String> network =
         given(nodeNetwork)
             .flatMap(n -> config("--node-network", ConfigKey.NODE_NETWORK, n, problems));
+    Optional<Cidr> pool = given(containerNetwork).flatMap(c -> containerNetwork(c, problems));
+    if (storageOnly && (containerNetwork != null || ipip)) {
+      problems.add(
+          "--container-network and --ipip are the cluster's, set on its first node: --storage-only"
+              + " sets up a node's Docker only");
+    }
     Optional<String> checkedDomain = config("--domain", ConfigKey.DOMAIN, domain, problems);
     Optional<Integer> http = port("--http-port", httpPort, problems);
     Optional<Integer> https = port("--https-port", httpsPort, problems);
@@ -238,6 +254,8 @@ final class BootstrapFlags {
             name,
             ip,
             network,
+            pool,
+            ipip,
             checkedDomain.orElseThrow(),
             http.orElseThrow(),
             https.orElseThrow(),
@@ -247,6 +265,24 @@ final class BootstrapFlags {
             storageOnly,
             rootDir.orElseThrow(),
             laind));
+  }
+
+  private static Optional<Cidr> containerNetwork(String raw, List<String> problems) {
+    String flag = "--container-network '" + raw + "': ";
+    Cidr cidr;
+    switch (Cidr.read(raw)) {
+      case Cidr.Read.Ok ok -> cidr = ok.cidr();
+      case Cidr.Read.Bad bad -> {
+        problems.add(flag + bad.problem());
+        return Optional.empty();
+      }
+    }
+    if (AddressPool.check(cidr, AddressPool.DEFAULT_BLOCK_PREFIX, List.of())
+        instanceof AddressPool.Checked.Bad(List<String> bad)) {
+      bad.forEach(p -> problems.add(flag + p));
+      return Optional.empty();
+    }
+    return Optional.of(cidr);
   }
 
   /** Absent flags are null; an empty value given on purpose is a value to reject. */

@@ -208,6 +208,7 @@ public final class Executor {
       }
       case Action.BuildBaseImage a -> docker.buildBaseImage(a);
       case Action.WriteClusterConfig a -> store.writeClusterConfig(a);
+      case Action.DefineContainerNetwork a -> store.defineContainerNetwork(a);
       case Action.CreateCertificates a -> store.createCertificates(a);
       case Action.CreateAdminToken a ->
           store.createAdminToken(a, plan.options(), plan.registryAddress());

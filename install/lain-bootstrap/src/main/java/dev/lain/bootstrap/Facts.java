@@ -1,6 +1,8 @@
 package dev.lain.bootstrap;
 
 import dev.lain.model.Ipv4;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ConfigEntry;
 import dev.lain.records.config.ConfigKey;
@@ -279,6 +281,8 @@ public record Facts(
    * @param certificates the webrouter's certificates that can serve when read (readable, not
    *     expired), by name, with the hosts each serves
    * @param adminUser whether the console user {@link Layout#ADMIN_USER} exists
+   * @param containerNetwork the container network's settings, if defined
+   * @param blocks the blocks of it nodes hold
    */
   @RecordBuilder
   public record StoreContents(
@@ -286,12 +290,16 @@ public record Facts(
       Optional<String> registryBootstrap,
       List<String> nodes,
       Map<String, List<String>> certificates,
-      boolean adminUser)
+      boolean adminUser,
+      Optional<NetworkSettings> containerNetwork,
+      List<NodeBlock> blocks)
       implements FactsStoreContentsBuilder.With {
     public StoreContents {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(registryBootstrap, "registryBootstrap");
       nodes = List.copyOf(nodes);
+      Objects.requireNonNull(containerNetwork, "containerNetwork");
+      blocks = List.copyOf(blocks);
       Map<String, List<String>> copy = new LinkedHashMap<>();
       certificates.forEach((name, hosts) -> copy.put(name, List.copyOf(hosts)));
       certificates = Collections.unmodifiableMap(copy);
@@ -299,7 +307,13 @@ public record Facts(
 
     public static StoreContents empty() {
       return new StoreContents(
-          ClusterConfig.fromStored(Map.of(), 0), Optional.empty(), List.of(), Map.of(), false);
+          ClusterConfig.fromStored(Map.of(), 0),
+          Optional.empty(),
+          List.of(),
+          Map.of(),
+          false,
+          Optional.empty(),
+          List.of());
     }
 
     /** Whether {@code key} is stored with exactly {@code value}. */

@@ -1,5 +1,8 @@
 package dev.lain.bootstrap;
 
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.Cidr;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +25,11 @@ import java.util.Optional;
  *     the default route when absent
  * @param nodeNetwork {@code --node-network} in canonical CIDR form; the node IP's interface network
  *     when absent
+ * @param containerNetwork {@code --container-network}: the pool instance addresses come from; when
+ *     absent, the one the store holds, else {@link AddressPool#DEFAULT_NETWORK}
+ * @param ipip {@code --ipip}: traffic between nodes' containers is tunnelled so that the wire
+ *     carries only node addresses (a VPC that drops foreign sources still delivers it); once on, a
+ *     re-run without it keeps it on
  * @param domain the cluster domain, {@code lain.local} by default
  * @param httpPort the webrouter's internal HTTP port (80)
  * @param httpsPort the webrouter's internal HTTPS port (443)
@@ -34,6 +42,7 @@ import java.util.Optional;
  * @param root where the machine's files are read from: {@code /}, or a sandbox in tests
  * @param laind the launcher the daemons run ({@code ./bootstrap} passes its {@code bin/laind})
  */
+@RecordBuilder
 public record Options(
     Mode mode,
     Optional<String> registryBootstrap,
@@ -42,6 +51,8 @@ public record Options(
     Optional<String> nodeName,
     Optional<String> nodeIp,
     Optional<String> nodeNetwork,
+    Optional<Cidr> containerNetwork,
+    boolean ipip,
     String domain,
     int httpPort,
     int httpsPort,
@@ -50,7 +61,8 @@ public record Options(
     boolean force,
     boolean storageOnly,
     Path root,
-    String laind) {
+    String laind)
+    implements OptionsBuilder.With {
 
   public static final String DEFAULT_DOMAIN = "lain.local";
   public static final String DEFAULT_LAIND = "/usr/local/bin/laind";
@@ -63,6 +75,7 @@ public record Options(
     Objects.requireNonNull(nodeName, "nodeName");
     Objects.requireNonNull(nodeIp, "nodeIp");
     Objects.requireNonNull(nodeNetwork, "nodeNetwork");
+    Objects.requireNonNull(containerNetwork, "containerNetwork");
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(laind, "laind");
@@ -81,6 +94,8 @@ public record Options(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
+        false,
         DEFAULT_DOMAIN,
         80,
         443,
@@ -107,46 +122,6 @@ public record Options(
     return mode == Mode.SINGLE_NODE
         ? "embedded:" + Layout.EMBEDDED_STORE
         : "etcd://" + nodeIp + ":" + Layout.ETCD_CLIENT_PORT;
-  }
-
-  public Options withMode(Mode value) {
-    return new Options(
-        value,
-        registryBootstrap,
-        registryMirror,
-        dockerDevice,
-        nodeName,
-        nodeIp,
-        nodeNetwork,
-        domain,
-        httpPort,
-        httpsPort,
-        dryRun,
-        noSystemd,
-        force,
-        storageOnly,
-        root,
-        laind);
-  }
-
-  public Options withRoot(Path value) {
-    return new Options(
-        mode,
-        registryBootstrap,
-        registryMirror,
-        dockerDevice,
-        nodeName,
-        nodeIp,
-        nodeNetwork,
-        domain,
-        httpPort,
-        httpsPort,
-        dryRun,
-        noSystemd,
-        force,
-        storageOnly,
-        value,
-        laind);
   }
 
   /** The outcome of parsing the command line. */

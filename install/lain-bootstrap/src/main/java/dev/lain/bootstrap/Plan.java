@@ -10,10 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lain.dockerdisk.DaemonJson;
 import dev.lain.dockerdisk.DaemonSettings;
 import dev.lain.dockerdisk.StorageException;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.config.ConfigKey;
 import dev.lain.records.console.ConsoleKeys;
 import dev.lain.records.deployd.DeploydKeys;
+import dev.lain.records.network.ContainerNetworks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +34,8 @@ import java.util.Optional;
  *
  * <pre>
  * packages -> docker-storage -> docker-config -> docker -> debian-services -> supervision
- *   -> store (etcd | embedded) -> registry -> base-image -> cluster-config -> certificates
- *   -> daemons -> admin-token
+ *   -> store (etcd | embedded) -> registry -> base-image -> cluster-config -> container-network
+ *   -> certificates -> daemons -> admin-token
  * </pre>
  *
  * <p>With {@code --storage-only} the plan stops after {@code docker}.
@@ -156,6 +159,7 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
       registry(services, changedUnits);
       baseImage();
       clusterConfig();
+      containerNetwork();
       certificates();
       daemons(services, changedUnits);
       adminToken();
@@ -597,6 +601,43 @@ public record Plan(Options options, NodeIdentity node, Supervision supervision, 
           writes,
           Changes.NONE.withStoreKeys(writes.storeKeys()),
           writes.isEmpty() ? Step.done("the store holds these values") : Step.TO_DO);
+    }
+
+    private void containerNetwork() {
+      NetworkSettings wanted = NetworkChoice.wanted(options, installed.store());
+      Action.DefineContainerNetwork action =
+          new Action.DefineContainerNetwork(
+              store, wanted, NetworkChoice.reserved(facts, node.network()), node.name(), node.ip());
+      Optional<NodeBlock> held =
+          installed.store().stream()
+              .flatMap(s -> s.blocks().stream())
+              .filter(b -> b.node().equals(node.name()))
+              .findFirst();
+      add(
+          "container-network",
+          "the container network "
+              + wanted.pool().network()
+              + " (a /"
+              + wanted.pool().blockPrefix()
+              + " per node"
+              + (wanted.ipip()
+                  ? ", tunnelled between nodes: VXLAN on UDP "
+                      + NetworkChoice.TUNNEL_PORT
+                      + " (--ipip)"
+                  : ", routed between nodes")
+              + ") and "
+              + node.name()
+              + "'s block of it; the agent keeps its bridge, routes and firewall",
+          action,
+          Changes.NONE.withStoreKeys(
+              List.of(ContainerNetworks.SETTINGS_KEY, ContainerNetworks.BLOCKS_PREFIX + "...")),
+          installed.store().filter(action::inPlace).isPresent()
+              ? Step.done(
+                  "the store holds it; "
+                      + node.name()
+                      + " holds "
+                      + held.map(b -> b.network().toString()).orElse("?"))
+              : Step.TO_DO);
     }
 
     private void certificates() {

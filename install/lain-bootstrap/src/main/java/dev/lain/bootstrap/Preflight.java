@@ -1,6 +1,8 @@
 package dev.lain.bootstrap;
 
 import dev.lain.model.Ipv4;
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.NetworkSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +34,10 @@ public final class Preflight {
     options.dockerDevice().ifPresent(path -> device(path, facts, options, checks));
     if (!options.storageOnly()) {
       checks.add(firstNode(facts, options));
+      if (NodeIdentity.resolve(options, facts)
+          instanceof NodeIdentity.Resolution.Resolved(NodeIdentity identity)) {
+        checks.add(containerNetwork(facts, options, identity));
+      }
     }
     return List.copyOf(checks);
   }
@@ -147,6 +153,30 @@ public final class Preflight {
                                 + node.ip()
                                 + " is not inside --node-network "
                                 + network)));
+  }
+
+  private static Check containerNetwork(Facts facts, Options options, NodeIdentity node) {
+    NetworkSettings wanted = NetworkChoice.wanted(options, facts.installed().store());
+    Optional<Facts.StoreContents> store = facts.installed().store();
+    Optional<NetworkSettings> stored = store.flatMap(Facts.StoreContents::containerNetwork);
+    boolean blocksGiven = store.map(s -> !s.blocks().isEmpty()).orElse(false);
+    if (stored.isPresent() && !stored.get().pool().equals(wanted.pool()) && blocksGiven) {
+      return Check.failed(
+          "container-network",
+          "the cluster's container network is "
+              + stored.get().pool().network()
+              + " and nodes hold blocks of it: --container-network "
+              + wanted.pool().network()
+              + " cannot replace it (leave the flag out to keep it)");
+    }
+    if (AddressPool.check(
+            wanted.pool().network(),
+            wanted.pool().blockPrefix(),
+            NetworkChoice.reserved(facts, node.network()))
+        instanceof AddressPool.Checked.Bad(List<String> problems)) {
+      return Check.failed("container-network", String.join("; ", problems));
+    }
+    return Check.ok("container-network", wanted.toString());
   }
 
   private static void device(String path, Facts facts, Options options, List<Check> checks) {

@@ -5,6 +5,7 @@ import dev.lain.records.certs.CertificateSummary;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.console.ConsoleKeys;
 import dev.lain.records.deployd.DeploydKeys;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.store.Store;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -41,11 +42,14 @@ public interface StoreReader {
         certificates.put(certificate.name(), certificate.hosts());
       }
     }
+    ContainerNetworks networks = new ContainerNetworks(store);
     return new Facts.StoreContents(
         config.load(),
         config.registryBootstrap(),
         nodes,
         certificates,
-        store.get(ConsoleKeys.user(Layout.ADMIN_USER)).isPresent());
+        store.get(ConsoleKeys.user(Layout.ADMIN_USER)).isPresent(),
+        networks.settings(),
+        networks.blocks());
   }
 }

@@ -1,6 +1,7 @@
 package dev.lain.bootstrap;
 
 import dev.lain.exec.CommandRunner;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.records.RecordException;
 import dev.lain.records.certs.CertificateStore;
 import dev.lain.records.certs.CertificateStoreException;
@@ -8,6 +9,7 @@ import dev.lain.records.config.ClusterConfigException;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
 import dev.lain.records.console.Users;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.store.Store;
 import dev.lain.tls.CertificateAuthority;
 import dev.lain.tls.CertificateCheck;
@@ -72,6 +74,29 @@ final class StoreSteps {
         machine.note(shown);
       }
     }
+  }
+
+  void defineContainerNetwork(Action.DefineContainerNetwork action) {
+    inStore(
+        action.storeUrl(),
+        store -> {
+          ContainerNetworks networks = new ContainerNetworks(store);
+          try {
+            boolean had = networks.settings().equals(Optional.of(action.settings()));
+            networks.define(action.settings(), action.reserved());
+            machine.note(
+                ContainerNetworks.SETTINGS_KEY
+                    + " = "
+                    + action.settings()
+                    + (had ? " already (kept)" : ""));
+            boolean held = networks.blockOf(action.node()).isPresent();
+            NodeBlock block = networks.assign(action.node(), action.nodeIp());
+            machine.note(
+                action.node() + " holds " + block.network() + (held ? " already (kept)" : ""));
+          } catch (RecordException e) {
+            throw new StepFailed(e.getMessage());
+          }
+        });
   }
 
   void createCertificates(Action.CreateCertificates action) {

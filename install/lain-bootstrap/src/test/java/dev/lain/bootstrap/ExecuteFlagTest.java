@@ -48,7 +48,7 @@ class ExecuteFlagTest {
         .contains("  store        embedded:/var/lib/lain/store.db (named in /etc/lain/store")
         .contains("/lain build --push local")
         .doesNotContain("lainctl node add");
-    assertThat(sandbox.out()).endsWith("bootstrap finished: 10 step(s) done, 0 already in place\n");
+    assertThat(sandbox.out()).endsWith("bootstrap finished: 11 step(s) done, 0 already in place\n");
     assertThat(retries).containsExactly("./bootstrap --single-node");
   }
 

@@ -270,7 +270,7 @@ class ExecutorTest {
     assertThat(outcome.done())
         .containsExactly("packages", "docker-config", "docker", "debian-services", "supervision");
     assertThat(sandbox.runner.recorded()).last().isEqualTo("systemctl start lain-etcd");
-    assertThat(sandbox.out()).contains("==> [6/12] store: start etcd").endsWith("    FAILED\n");
+    assertThat(sandbox.out()).contains("==> [6/13] store: start etcd").endsWith("    FAILED\n");
     assertThat(sandbox.err())
         .isEqualTo(
             "error: step 'store' failed: systemctl start lain-etcd exited 1: Job for"
@@ -400,7 +400,7 @@ class ExecutorTest {
     Plan second = plan(flags, storeDown);
     assertThat(second.toDo())
         .extracting(Step::id)
-        .containsExactly("cluster-config", "certificates", "admin-token");
+        .containsExactly("cluster-config", "container-network", "certificates", "admin-token");
     Store store = sandbox.stores.get("etcd://192.168.77.21:2379");
     long revision = store.revision();
     List<String> files = sandbox.files();
@@ -408,7 +408,8 @@ class ExecutorTest {
 
     Executor.Outcome outcome = sandbox.executor().execute(second);
 
-    assertThat(outcome.done()).containsExactly("cluster-config", "certificates", "admin-token");
+    assertThat(outcome.done())
+        .containsExactly("cluster-config", "container-network", "certificates", "admin-token");
     assertThat(store.revision()).isEqualTo(revision);
     assertThat(sandbox.files()).isEqualTo(files);
     assertThat(sandbox.runner.recorded()).isEqualTo(commands);

@@ -2,8 +2,11 @@ package dev.lain.bootstrap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.records.config.ClusterConfig;
 import dev.lain.records.config.ConfigKey;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,6 +51,8 @@ final class Fixtures {
     Map<String, List<String>> certificates = new HashMap<>();
     Set<String> present = new HashSet<>();
     Optional<String> dockerData = Optional.empty();
+    Optional<NetworkSettings> network = Optional.empty();
+    List<NodeBlock> blocks = new ArrayList<>();
     Optional<Facts.Device> device = before.device();
     running.add(plan.supervision() == Supervision.SYSTEMD ? "docker" : "lain-dockerd");
     for (Step step : plan.steps()) {
@@ -82,6 +87,11 @@ final class Fixtures {
             registryBootstrap = write.registryBootstrap();
           }
         }
+        case Action.DefineContainerNetwork define -> {
+          network = Optional.of(define.settings());
+          blocks.add(
+              new NodeBlock(define.settings().pool().block(0), define.node(), define.nodeIp()));
+        }
         case Action.CreateCertificates certs -> {
           certificates.put(certs.name(), certs.hosts());
           config.put(ConfigKey.SSL, json(certs.ssl()));
@@ -103,7 +113,9 @@ final class Fixtures {
             registryBootstrap,
             List.of(node.name() + ":" + node.ip() + ":22"),
             certificates,
-            true);
+            true,
+            network,
+            blocks);
     Facts.Installed installed =
         new Facts.Installed(
             Set.copyOf(Plan.packages(plan.options())),

@@ -74,7 +74,22 @@ class FlagValidationTest {
         Arguments.of(
             List.of("--storage-only", "--docker-device", "/dev/vdb", "--single-node"),
             "--storage-only and --single-node cannot be combined"),
-        Arguments.of(List.of("--ipip"), "--ipip is not supported yet"),
+        Arguments.of(
+            List.of("--container-network", "172.20.0.0"),
+            "--container-network '172.20.0.0': '172.20.0.0' must be a network in CIDR form"),
+        Arguments.of(
+            List.of("--container-network", "172.20.1.0/16"),
+            "--container-network '172.20.1.0/16': '172.20.1.0/16' has host bits set: did you mean"
+                + " 172.20.0.0/16?"),
+        Arguments.of(
+            List.of("--container-network", "10.9.0.0/26"),
+            "--container-network '10.9.0.0/26': the container network 10.9.0.0/26 is too small"),
+        Arguments.of(
+            List.of("--container-network", "127.0.0.0/16"),
+            "--container-network '127.0.0.0/16': the container network 127.0.0.0/16 overlaps"),
+        Arguments.of(
+            List.of("--storage-only", "--ipip"),
+            "--container-network and --ipip are the cluster's, set on its first node"),
         Arguments.of(
             List.of("--vip", "192.168.77.201"), "--vip '192.168.77.201' is not supported yet"),
         Arguments.of(
@@ -128,7 +143,8 @@ class FlagValidationTest {
             "A B",
             "--domain",
             "x..y",
-            "--ipip",
+            "--container-network",
+            "10.0.0.0/30",
             "--docker-device",
             "sdb",
             "-m",
@@ -139,7 +155,7 @@ class FlagValidationTest {
         .anyMatch(p -> p.startsWith("--node-ip"))
         .anyMatch(p -> p.startsWith("-n/--node-name"))
         .anyMatch(p -> p.startsWith("--domain"))
-        .anyMatch(p -> p.startsWith("--ipip"))
+        .anyMatch(p -> p.startsWith("--container-network"))
         .anyMatch(p -> p.startsWith("--docker-device"))
         .anyMatch(p -> p.startsWith("-m/--registry-mirror"));
   }
@@ -201,6 +217,8 @@ class FlagValidationTest {
     assertThat(run.out())
         .contains("--docker-device")
         .contains("--single-node")
-        .doesNotContain("--ipip");
+        .contains("--ipip")
+        .contains("--container-network")
+        .doesNotContain("--vip");
   }
 }

@@ -36,6 +36,15 @@ class PlanGoldenTest {
         Arguments.of("single-node-defaults", fresh, List.of("--single-node", "--dry-run")),
         Arguments.of("cluster-defaults", fresh, List.of("--dry-run")),
         Arguments.of(
+            "seed-command-ipip",
+            freshWithDisk,
+            List.of(
+                "--dry-run",
+                "-r",
+                "registry.aliyuncs.com/laincloud",
+                "--docker-device=/dev/vdb",
+                "--ipip")),
+        Arguments.of(
             "cluster-device-mirror",
             freshWithDisk,
             List.of(
@@ -147,7 +156,9 @@ class PlanGoldenTest {
                                             "node2:192.168.77.22:22",
                                             "node3:192.168.77.23:22"),
                                         java.util.Map.of("web", List.of("*.lain.local", "*.lain")),
-                                        true))),
+                                        true,
+                                        Optional.empty(),
+                                        List.of()))),
             List.of("--dry-run")));
   }
 

@@ -2,6 +2,10 @@ package dev.lain.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.Cidr;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -252,7 +256,45 @@ class PreflightTest {
             List.of(),
             "first-node",
             Check.Status.FAILED,
-            "moving it to cluster mode is not supported"));
+            "moving it to cluster mode is not supported"),
+        row(
+            "container network overlaps the node network",
+            f -> f,
+            List.of("--container-network", "192.168.0.0/16"),
+            "container-network",
+            Check.Status.FAILED,
+            "the container network 192.168.0.0/16 overlaps the node network 192.168.77.0/24"),
+        row(
+            "container network overlaps Docker's bridge",
+            f -> f,
+            List.of("--container-network", "172.16.0.0/12"),
+            "container-network",
+            Check.Status.FAILED,
+            "overlaps Docker's default bridge docker0 172.17.0.0/16"),
+        row(
+            "container network of a cluster whose nodes hold blocks cannot change",
+            f ->
+                f.withInstalled(
+                    Facts.Installed.nothing()
+                        .withRunning(Set.of("lain-etcd"))
+                        .withStore(
+                            store("node1:192.168.77.21:22")
+                                .withContainerNetwork(
+                                    Optional.of(
+                                        new NetworkSettings(
+                                            new AddressPool(AddressPool.DEFAULT_NETWORK, 24),
+                                            false)))
+                                .withBlocks(
+                                    List.of(
+                                        new NodeBlock(
+                                            Cidr.parse("172.20.0.0/24"),
+                                            "node1",
+                                            "192.168.77.21"))))),
+            List.of("--container-network", "10.100.0.0/16"),
+            "container-network",
+            Check.Status.FAILED,
+            "the cluster's container network is 172.20.0.0/16 and nodes hold blocks of it:"
+                + " --container-network 10.100.0.0/16 cannot replace it"));
   }
 
   private static Facts.StoreContents store(String... nodes) {
@@ -319,7 +361,7 @@ class PreflightTest {
     Runs run = Runs.run(o -> Fixtures.freshDebian().withUid(1000), "--execute", "--single-node");
 
     assertThat(run.exitCode()).isEqualTo(BootstrapMain.PREFLIGHT_FAILED);
-    assertThat(run.out()).contains("root             FAILED   uid 1000");
+    assertThat(run.out()).containsPattern("root +FAILED +uid 1000");
     assertThat(run.err()).contains("nothing was changed");
   }
 

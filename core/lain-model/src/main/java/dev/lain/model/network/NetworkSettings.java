@@ -13,6 +13,11 @@ public record NetworkSettings(AddressPool pool, boolean ipip) {
 
   @Override
   public String toString() {
-    return pool.network() + " (/" + pool.blockPrefix() + " a node" + (ipip ? ", ipip" : "") + ")";
+    return pool.network()
+        + " (a /"
+        + pool.blockPrefix()
+        + " per node"
+        + (ipip ? ", tunnelled between nodes" : "")
+        + ")";
   }
 }

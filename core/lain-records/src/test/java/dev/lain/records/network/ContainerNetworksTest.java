@@ -77,7 +77,7 @@ class ContainerNetworksTest {
             e -> {
               assertThat(e.code()).isEqualTo(RecordException.Code.CONFLICT);
               assertThat(e.getMessage())
-                  .contains("is 172.20.0.0/16 (/24 a node) and nodes hold blocks of it")
+                  .contains("is 172.20.0.0/16 (a /24 per node) and nodes hold blocks of it")
                   .contains("cannot become 10.20.0.0/16");
             });
     assertThat(networks.define(settings("172.20.0.0/16", 24, true), DOCKER).ipip()).isTrue();
