@@ -6,6 +6,7 @@ import dev.lain.agent.AgentHealth;
 import dev.lain.model.deploy.NodeInfo;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.store.Store;
 import dev.lain.store.Txn;
 import java.time.Duration;
@@ -120,6 +121,8 @@ public final class ClusterNodes {
     store.commit(Txn.always(ops));
     store.deletePrefix(DeploydKeys.instancesOf(node));
     store.deletePrefix(DeploydKeys.assignmentsOf(node));
+    // Every other node's agent drops its routes to the block when the record goes.
+    new ContainerNetworks(store).release(node);
   }
 
   /** Names of the registered nodes, sorted. */

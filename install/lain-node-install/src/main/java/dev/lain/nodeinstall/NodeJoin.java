@@ -3,9 +3,13 @@ package dev.lain.nodeinstall;
 import static dev.lain.nodeinstall.RemoteShell.quote;
 
 import dev.lain.model.deploy.NodeInfo;
+import dev.lain.model.network.NetworkSettings;
+import dev.lain.model.network.NodeBlock;
 import dev.lain.model.node.NodeInstall;
 import dev.lain.model.node.NodeLayout;
+import dev.lain.records.RecordException;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.records.nodes.JoinTokens;
 import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.store.Store;
@@ -103,6 +107,7 @@ public final class NodeJoin {
 
   private final Store store;
   private final DeploydState state;
+  private final ContainerNetworks networks;
   private final SshConnector ssh;
   private final Distribution distribution;
   private final RemoteStep.DockerSteps dockerSteps;
@@ -129,6 +134,7 @@ public final class NodeJoin {
       Sleeper sleeper) {
     this.store = store;
     this.state = new DeploydState(store);
+    this.networks = new ContainerNetworks(store);
     this.ssh = ssh;
     this.distribution = distribution;
     this.dockerSteps = dockerSteps;
@@ -150,6 +156,7 @@ public final class NodeJoin {
   /** Adds every node of the request in turn; stops at the first that fails. */
   public List<NodeInfo> add(Request request) {
     checkNotRegistered(request.nodes());
+    checkNetworkRoom(request.nodes());
     return request.nodes().stream().map(node -> addOne(request, node)).toList();
   }
 
@@ -172,6 +179,33 @@ public final class NodeJoin {
               "IP " + node.ip() + " of " + node + " belongs to node " + other.name() + " already");
         }
       }
+    }
+  }
+
+  /** An exhausted pool refuses before any node is touched. */
+  private void checkNetworkRoom(List<NodeAddress> nodes) {
+    Optional<NetworkSettings> settings = storeCall(networks::settings);
+    if (settings.isEmpty()) {
+      return;
+    }
+    List<NodeBlock> held = storeCall(networks::blocks);
+    long wanted =
+        nodes.stream().filter(n -> held.stream().noneMatch(b -> b.node().equals(n.name()))).count();
+    long free = settings.get().pool().blocks() - held.size();
+    if (wanted > free) {
+      throw new RemoteException(
+          RemoteException.Code.INVALID,
+          "the container network "
+              + settings.get()
+              + " has "
+              + (free <= 0 ? "no free block" : "only " + free + " free block(s)")
+              + " for "
+              + wanted
+              + " new node(s): its "
+              + settings.get().pool().blocks()
+              + " blocks are held by "
+              + String.join(", ", held.stream().map(NodeBlock::node).toList())
+              + "; remove a node first (nothing was changed)");
     }
   }
 
@@ -204,6 +238,20 @@ public final class NodeJoin {
             undo.push(() -> docker.undo(shell, node));
             return "done";
           });
+      if (storeCall(networks::settings).isPresent()) {
+        step(
+            node,
+            step,
+            "take a block of the container network",
+            () -> {
+              boolean held = networks.blockOf(node.name()).isPresent();
+              NodeBlock block = storeCall(() -> networks.assign(node.name(), node.ip()));
+              if (!held) {
+                undo.push(() -> networks.release(node.name()));
+              }
+              return block.network() + (held ? " (held already)" : "");
+            });
+      }
       JoinTokens.JoinToken token =
           step(
               node,
@@ -394,6 +442,8 @@ public final class NodeJoin {
     } catch (StoreException e) {
       throw new RemoteException(
           RemoteException.Code.STORE, "the cluster store failed: " + e.getMessage(), e);
+    } catch (RecordException e) {
+      throw new RemoteException(RemoteException.Code.INVALID, e.getMessage(), e);
     }
   }
 }

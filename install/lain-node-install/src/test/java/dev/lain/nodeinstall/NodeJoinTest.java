@@ -15,10 +15,14 @@ import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.Cidr;
+import dev.lain.model.network.NetworkSettings;
 import dev.lain.model.node.NodeInstall;
 import dev.lain.model.node.NodeLayout;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.records.nodes.EtcdMembers;
 import dev.lain.records.nodes.JoinTokens;
 import dev.lain.records.nodes.NodeInstalls;
@@ -234,6 +238,54 @@ class NodeJoinTest {
     } finally {
       engine.close();
     }
+  }
+
+  @Test
+  void aJoiningNodeTakesABlockOfTheContainerNetworkAndRemoveGivesItBack() throws Exception {
+    authorizeClusterKey();
+    ContainerNetworks networks = new ContainerNetworks(store);
+    networks.define(
+        new NetworkSettings(new AddressPool(Cidr.parse("172.20.0.0/16"), 24), false), List.of());
+    networks.assign("node1", "127.0.0.9");
+    registerFakeNode("node1", "127.0.0.9");
+
+    join(agents, NodeJoin.PasswordSource.NONE)
+        .add(request(List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(20)));
+
+    assertThat(networks.blockOf("node2").map(b -> b.network().toString()))
+        .contains("172.20.1.0/24");
+    assertThat(progress)
+        .contains("[node2:127.0.0.1] take a block of the container network: 172.20.1.0/24");
+
+    ClusterNodes.unregister(store, "node2");
+    assertThat(networks.blockOf("node2")).isEmpty();
+    assertThat(networks.blockOf("node1")).isPresent();
+  }
+
+  @Test
+  void anExhaustedContainerNetworkRefusesNodeAddBeforeAnythingChanges() throws Exception {
+    authorizeClusterKey();
+    ContainerNetworks networks = new ContainerNetworks(store);
+    // A /23 cut into /24s: room for two nodes.
+    networks.define(
+        new NetworkSettings(new AddressPool(Cidr.parse("10.99.0.0/23"), 24), false), List.of());
+    networks.assign("node1", "127.0.0.8");
+    networks.assign("node9", "127.0.0.9");
+    long revision = store.revision();
+
+    assertThatThrownBy(
+            () ->
+                join(agents, NodeJoin.PasswordSource.NONE)
+                    .add(
+                        request(
+                            List.of("node2:127.0.0.1"), Optional.empty(), Duration.ofSeconds(5))))
+        .hasMessage(
+            "the container network 10.99.0.0/23 (a /24 per node) has no free block for 1 new"
+                + " node(s): its 2 blocks are held by node1, node9; remove a node first (nothing"
+                + " was changed)");
+    assertThat(store.revision()).isEqualTo(revision);
+    assertThat(progress).isEmpty();
+    assertThat(sshd.sandbox.resolve("opt/lain")).doesNotExist();
   }
 
   @Test
