@@ -14,6 +14,7 @@ import dev.lain.testkit.MachineSandbox;
 import dev.lain.testkit.MachineSandbox.DockerRoot;
 import dev.lain.testkit.RequiredServices;
 import dev.lain.testkit.SystemdMachine;
+import dev.lain.testkit.VpcSwitch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -192,18 +193,19 @@ class InstallOnMachinesTest {
   }
 
   @Test
-  void aSecondMachineJoinsOverSshServesInstancesBehindTheWebrouterAndLeavesAgain() {
+  void aSecondMachineJoinsOnAVpcThatDropsForeignSourcesAndIsServedThroughTheTunnel() {
     Path dir = REPO.resolve("test/lain-it/target/machine-sandbox/two-machines");
+    String bootstrap =
+        "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1";
     try (LoopDevice disk = LoopDevice.attach(dir.resolve("node2-docker-disk.img"), 12L << 30);
         MachineSandbox first = MachineSandbox.start(dir.resolve("node1"), Optional.empty());
         MachineSandbox second =
             MachineSandbox.start(
-                dir.resolve("node2"), Optional.empty(), DockerRoot.FOR_A_DOCKER_DISK)) {
-      MachineSandbox.connect(first, "192.168.77.21/24", second, "192.168.77.22/24");
-      ok(
-          first,
-          "./bootstrap --no-systemd --node-ip 192.168.77.21 --node-network 192.168.77.0/24 -n node1",
-          INSTALL);
+                dir.resolve("node2"), Optional.empty(), DockerRoot.FOR_A_DOCKER_DISK);
+        VpcSwitch vpc = VpcSwitch.create("192.168.77.0/24")) {
+      vpc.plug(first, "192.168.77.21/24");
+      vpc.plug(second, "192.168.77.22/24");
+      ok(first, bootstrap, INSTALL);
       // The second machine: Debian with Docker and sshd; root logs in with the cluster's key.
       ClusterKey key = ClusterKey.loadOrCreate(first.hostPath("/etc/lain").resolve("ssh/id_ecdsa"));
       ok(
@@ -217,52 +219,190 @@ class InstallOnMachinesTest {
       String added =
           ok(
               first,
-              "bin/lainctl node add --docker-device " + disk.path() + " node2:192.168.77.22",
+              "bin/lainctl node add --docker-device=" + disk.path() + " node2:192.168.77.22",
               INSTALL);
       assertThat(added)
           .contains("set up Docker on " + disk.path() + ": done")
+          .contains("take a block of the container network: 172.20.1.0/24")
           .contains("joined as node2:192.168.77.22:22");
       assertThat(ok(second, "cat /etc/docker/daemon.json", SHORT)).contains("192.168.77.0/24");
       assertThat(ok(second, "docker info 2>&1", SHORT))
           .contains("Storage Driver: overlay2")
           .contains("Backing Filesystem: xfs");
       assertThat(ok(second, "findmnt -n -o SOURCE /var/lib/docker", SHORT)).contains(disk.path());
-      String nodes = ok(first, "bin/lainctl node list", SHORT);
-      assertThat(nodes).contains("node1").contains("node2");
+      assertThat(ok(first, "bin/lainctl node list", SHORT)).contains("node1").contains("node2");
+      awaitOutput(first, "ip route show proto 77", "172.20.1.0/24 via 192.168.77.22 dev lain0");
+      awaitOutput(second, "ip route show proto 77", "172.20.0.0/24 via 192.168.77.21 dev lain0");
 
       ok(first, DEPLOY_HELLO, INSTALL);
       ok(first, "cd examples/hello && ../../bin/lain scale local web -n 2", INSTALL);
-      String ps = awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
-      String onSecond =
-          ps.lines()
-              .filter(l -> l.contains(" node2 "))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("no instance on node2:\n" + ps));
-      // The instance on node2 pulled its image from the registry on node1 and serves on node2's IP.
-      String address = onSecond.trim().split("\\s+")[4];
-      assertThat(address).startsWith("192.168.77.22:");
-      assertThat(ok(first, "curl -sS --max-time 5 http://" + address + "/", SHORT))
-          .isEqualTo("hello from LAIN\n");
-      assertThat(ok(second, "docker ps --format '{{.Names}} {{.Image}}'", SHORT))
+      String onSecond = instanceOn(first, "node2");
+      assertThat(onSecond).as("its own address on node2's block").startsWith("172.20.1.");
+      assertThat(ok(second, "docker ps --format '{{.Names}} {{.Image}} {{.Ports}}'", SHORT))
           .contains("hello.web.web")
-          .contains("192.168.77.21:5000/hello:release-");
-      // node1's webrouter sends the app's traffic to both machines.
-      awaitOutput(first, "cat /var/lib/lain/router/live/http.conf", "server " + address);
+          .contains("192.168.77.21:5000/hello:release-")
+          .doesNotContain("->");
+
+      // Plain routes on this VPC: what a container sends across is dropped, even its replies.
+      long dropped = vpc.dropped();
+      assertThat(first.sh("curl -sS --max-time 3 http://" + onSecond + "/", REPO, SHORT).exitCode())
+          .isNotZero();
+      assertThat(vpc.dropped()).isGreaterThan(dropped);
+
+      // --ipip: the agents tunnel between node addresses, the instances get the tunnel's MTU.
+      String ipip = ok(first, bootstrap + " --ipip", INSTALL);
+      assertThat(ipip).contains("172.20.0.0/16 (a /24 per node, tunnelled between nodes)");
+      awaitOutput(first, "ip route show proto 77", "172.20.1.0/24 via 192.168.77.22 dev lainvx0");
+      awaitOutput(second, "ip route show proto 77", "172.20.0.0/24 via 192.168.77.21 dev lainvx0");
+      for (Machine node : List.of(first, second)) {
+        awaitOutput(
+            node,
+            "docker network inspect -f '{{json .Options}}' lain",
+            "\"com.docker.network.driver.mtu\":\"1450\"");
+        // Made again on the new network: every instance container has the tunnel's MTU.
+        awaitOutput(
+            node,
+            "echo mtu:$(for c in $(docker ps -q --filter name=hello.web.web); do"
+                + " docker exec $c cat /sys/class/net/eth0/mtu; done | sort -u | paste -sd,).",
+            "mtu:1450.");
+      }
+      onSecond = instanceOn(first, "node2");
+      String onFirst = instanceOn(first, "node1");
+      String containerOnFirst = container(first);
+      String containerOnSecond = container(second);
+      assertThat(
+              ok(first, "docker exec " + containerOnFirst + " cat /sys/class/net/eth0/mtu", SHORT))
+          .isEqualTo("1450\n");
+      assertThat(ok(first, "curl -sS --max-time 5 http://" + onSecond + "/", SHORT))
+          .isEqualTo("hello from LAIN\n");
+      // Container to container across the VPC, 10 MB.
+      ok(
+          second,
+          "docker exec "
+              + containerOnSecond
+              + " dd if=/dev/urandom of=/lain/app/www/big bs=1M count=10",
+          SHORT);
+      String sent =
+          ok(second, "docker exec " + containerOnSecond + " md5sum /lain/app/www/big", SHORT)
+              .split(" ")[0];
+      String got =
+          ok(
+                  first,
+                  "docker exec "
+                      + containerOnFirst
+                      + " sh -c \"printf 'GET /big HTTP/1.0\\r\\n\\r\\n'"
+                      + " | nc -w 20 "
+                      + onSecond.replace(":", " ")
+                      + " | sed '1,/^\\r$/d' | md5sum\"",
+                  INSTALL)
+              .split(" ")[0];
+      assertThat(got).isEqualTo(sent);
+      assertThat(onFirst).startsWith("172.20.0.");
+
+      // An agent restart changes no route, tunnel, rule or container.
+      String state =
+          "ip route show proto 77; ip -d link show lainvx0 | tail -n +2; iptables -w -S;"
+              + " iptables -w -t nat -S | grep LAIN; docker ps -q --no-trunc";
+      String before = ok(first, state, SHORT);
+      ok(first, "pkill -f 'dev.lain.daemon.LaindMai[n] agent'; sleep 1", SHORT);
+      ok(first, bootstrap + " --ipip", INSTALL);
+      awaitOutput(first, "bin/lainctl node health", "node1");
+      sleep(Duration.ofSeconds(8));
+      assertThat(ok(first, state, SHORT)).isEqualTo(before);
+
+      // The webrouter on node1 serves the app whose instances all run on node2.
+      ok(first, "bin/lainctl node drain node1", SHORT);
+      awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
+      awaitOutput(first, "cd examples/hello && ../../bin/lain ps local | grep -c ' node2 '", "2");
+      containerOnSecond = container(second);
       for (int i = 0; i < 20; i++) {
         assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
       }
-      assertThat(ok(first, "bin/lainctl cluster health", SHORT)).contains("node2");
 
+      // Doors: no platform port on either node opens to an app container; each is open to nodes.
+      // {address, port, the machine that shows the port is open to nodes ("" for a gateway)}
+      String[][] doors = {
+        {"192.168.77.21", "2379", "second"},
+        {"192.168.77.21", "2380", "second"},
+        {"192.168.77.21", "9000", "second"},
+        {"192.168.77.21", "5000", "second"},
+        {"192.168.77.21", "9005", "second"},
+        {"192.168.77.22", "9005", "first"},
+        {"192.168.77.22", "22", "first"},
+        {"172.20.0.1", "9000", ""},
+        {"172.20.1.1", "9005", ""}
+      };
+      for (String[] door : doors) {
+        if (!door[2].isEmpty()) {
+          Machine node = door[2].equals("first") ? first : second;
+          String open = "timeout 5 bash -c '</dev/tcp/" + door[0] + "/" + door[1] + "'";
+          assertThat(node.sh(open, REPO, SHORT).exitCode())
+              .as("a node opens " + door[0] + ":" + door[1])
+              .isZero();
+        }
+        String tried =
+            ok(
+                second,
+                "docker exec "
+                    + containerOnSecond
+                    + " sh -c 'timeout 5 nc -w 3 "
+                    + door[0]
+                    + " "
+                    + door[1]
+                    + " </dev/null 2>&1; echo exit $?'",
+                SHORT);
+        assertThat(tried)
+            .as("an app container tries " + door[0] + ":" + door[1])
+            .contains("can't connect");
+      }
+      assertThat(
+              ok(
+                  second,
+                  "docker exec "
+                      + containerOnSecond
+                      + " sh -c \"printf 'GET / HTTP/1.0\\r\\nHost:"
+                      + " hello.lain.local\\r\\n\\r\\n' | timeout 5 nc -w 3 192.168.77.21 80\"",
+                  SHORT))
+          .as("the webrouter's port stays open to apps")
+          .contains("hello from LAIN");
+      ok(first, "bin/lainctl node maintain node1 -r", SHORT);
+
+      // node2 leaves: its route goes from node1, its instances come back to node1.
       String removed = ok(first, "bin/lainctl node remove node2", INSTALL);
       assertThat(removed).contains("node2");
       assertThat(ok(first, "bin/lainctl node list", SHORT)).doesNotContain("node2");
+      awaitOutput(first, "ip route show proto 77 | wc -l", "0");
       assertThat(ok(second, "docker ps -q --filter name=hello.web.web", SHORT)).isBlank();
-      assertThat(ok(second, "pgrep -f 'dev.lain.daemon.LaindMai[n] agent' || true", SHORT))
-          .isBlank();
       String after =
           awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
       assertThat(after).doesNotContain(" node2 ");
       assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+    }
+  }
+
+  /** The address of a ready instance of hello on {@code node}, as lain ps shows it. */
+  private static String instanceOn(Machine machine, String node) {
+    String ps = awaitOutput(machine, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
+    return ps.lines()
+        .filter(l -> l.contains(" " + node + " "))
+        .findFirst()
+        .map(l -> l.trim().split("\\s+")[4])
+        .orElseThrow(() -> new AssertionError("no instance on " + node + ":\n" + ps));
+  }
+
+  /** The id of a running hello container on {@code machine}. */
+  private static String container(Machine machine) {
+    String ids = ok(machine, "docker ps -q --filter name=hello.web.web", SHORT).strip();
+    assertThat(ids).as("a hello container runs here").isNotEmpty();
+    return ids.lines().findFirst().orElseThrow();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -221,7 +221,12 @@ public final class MachineSandbox implements Machine {
     b.bringUp(bAddress);
   }
 
-  private void bringUp(String address) {
+  /** The pid of the sandbox's init, whose namespaces are the machine's. */
+  long initPid() {
+    return init;
+  }
+
+  void bringUp(String address) {
     Result up =
         sh(
             "ip addr add "
