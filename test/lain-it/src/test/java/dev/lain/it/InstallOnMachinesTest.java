@@ -249,9 +249,12 @@ class InstallOnMachinesTest {
           .isNotZero();
       assertThat(vpc.dropped()).isGreaterThan(dropped);
 
-      // --ipip: the agents tunnel between node addresses, the instances get the tunnel's MTU.
-      String ipip = ok(first, bootstrap + " --ipip", INSTALL);
-      assertThat(ipip).contains("172.20.0.0/16 (a /24 per node, tunnelled between nodes)");
+      // ipip on: the agents tunnel between node addresses, the instances get the tunnel's MTU.
+      assertThat(ok(first, "bin/lainctl network ipip on", SHORT))
+          .isEqualTo("container network 172.20.0.0/16 (a /24 per node, tunnelled between nodes)\n");
+      assertThat(ok(first, "bin/lainctl network show", SHORT))
+          .contains("172.20.0.0/24  node1  192.168.77.21")
+          .contains("172.20.1.0/24  node2  192.168.77.22");
       awaitOutput(first, "ip route show proto 77", "172.20.1.0/24 via 192.168.77.22 dev lainvx0");
       awaitOutput(second, "ip route show proto 77", "172.20.0.0/24 via 192.168.77.21 dev lainvx0");
       for (Machine node : List.of(first, second)) {
@@ -304,10 +307,24 @@ class InstallOnMachinesTest {
           "ip route show proto 77; ip -d link show lainvx0 | tail -n +2; iptables -w -S;"
               + " iptables -w -t nat -S | grep LAIN; docker ps -q --no-trunc";
       String before = ok(first, state, SHORT);
-      ok(first, "pkill -f 'dev.lain.daemon.LaindMai[n] agent'; sleep 1", SHORT);
-      ok(first, bootstrap + " --ipip", INSTALL);
-      awaitOutput(first, "bin/lainctl node health", "node1");
-      sleep(Duration.ofSeconds(8));
+      String agentPid = read(first, "/run/lain/lain-agent.pid");
+      // As its supervisor would: stopped, then started again with the same command.
+      ok(
+          first,
+          "pid=$(cat /run/lain/lain-agent.pid) && cmd=$(xargs -0 printf '%q ' < /proc/$pid/cmdline)"
+              + " && kill $pid && while kill -0 $pid 2>/dev/null; do sleep 0.2; done"
+              + " && env LAIN_SERVICE=lain-agent setsid -f /bin/sh -c"
+              + " \"echo \\$\\$ > /run/lain/lain-agent.pid; exec $cmd >> /var/log/lain/lain-agent.log"
+              + " 2>&1 </dev/null\"",
+          SHORT);
+      // Its first passes (a resync is 2 s) have run by then.
+      sleep(Duration.ofSeconds(10));
+      assertThat(
+              ok(
+                  first,
+                  "kill -0 $(cat /run/lain/lain-agent.pid) && cat /run/lain/lain-agent.pid",
+                  SHORT))
+          .isNotEqualTo(agentPid);
       assertThat(ok(first, state, SHORT)).isEqualTo(before);
 
       // The webrouter on node1 serves the app whose instances all run on node2.

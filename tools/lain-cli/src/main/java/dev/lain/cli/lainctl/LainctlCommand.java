@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       UserCommand.class,
       NodeCommand.class,
       ClusterCommand.class,
+      NetworkCommand.class,
       LainctlVersionCommand.class
     })
 public final class LainctlCommand implements Callable<Integer> {
