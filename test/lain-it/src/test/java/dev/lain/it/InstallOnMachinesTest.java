@@ -307,14 +307,14 @@ class InstallOnMachinesTest {
           "ip route show proto 77; ip -d link show lainvx0 | tail -n +2; iptables -w -S;"
               + " iptables -w -t nat -S | grep LAIN; docker ps -q --no-trunc";
       String before = ok(first, state, SHORT);
-      String agentPid = read(first, "/run/lain/lain-agent.pid");
+      String agentPid = read(first, "/run/lain/agent.pid");
       // As its supervisor would: stopped, then started again with the same command.
       ok(
           first,
-          "pid=$(cat /run/lain/lain-agent.pid) && cmd=$(xargs -0 printf '%q ' < /proc/$pid/cmdline)"
+          "pid=$(cat /run/lain/agent.pid) && cmd=$(xargs -0 printf '%q ' < /proc/$pid/cmdline)"
               + " && kill $pid && while kill -0 $pid 2>/dev/null; do sleep 0.2; done"
               + " && env LAIN_SERVICE=lain-agent setsid -f /bin/sh -c"
-              + " \"echo \\$\\$ > /run/lain/lain-agent.pid; exec $cmd >> /var/log/lain/lain-agent.log"
+              + " \"echo \\$\\$ > /run/lain/agent.pid; exec $cmd >> /var/log/lain/agent.log"
               + " 2>&1 </dev/null\"",
           SHORT);
       // Its first passes (a resync is 2 s) have run by then.
@@ -322,7 +322,7 @@ class InstallOnMachinesTest {
       assertThat(
               ok(
                   first,
-                  "kill -0 $(cat /run/lain/lain-agent.pid) && cat /run/lain/lain-agent.pid",
+                  "kill -0 $(cat /run/lain/agent.pid) && cat /run/lain/agent.pid",
                   SHORT))
           .isNotEqualTo(agentPid);
       assertThat(ok(first, state, SHORT)).isEqualTo(before);
