@@ -170,6 +170,7 @@ public final class NodeRemove {
       progress.accept("[" + install.name() + "] stop the agent (" + install.agentMode() + ") ...");
       starters.apply(install.agentMode()).stop(shell, AgentLaunch.of(install));
       progress.accept("[" + install.name() + "] stop the agent: stopped");
+      clearHostNetwork(shell, install);
       deleteFiles(shell, install);
     } catch (RemoteException e) {
       throw new RemoteException(
@@ -180,6 +181,29 @@ public final class NodeRemove {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** Never fails the removal: routes or chains that stay are a warning. */
+  private void clearHostNetwork(RemoteShell shell, NodeInstall install) {
+    boolean ranOnTheNode =
+        java.util.Arrays.stream(RemoteAgentStarter.Mode.values())
+            .anyMatch(m -> m.word().equals(install.agentMode()));
+    if (!ranOnTheNode) {
+      // An agent that did not run as laind on the node (tests) never touched its kernel.
+      return;
+    }
+    String step = "[" + install.name() + "] clear the container network's routes and chains";
+    progress.accept(step + " ...");
+    RemoteShell.Result result =
+        shell.exec(RemoteShell.quote(install.layout().prefix()) + "/bin/laind clear-host-network");
+    progress.accept(
+        result.ok()
+            ? step + ": " + result.out().strip()
+            : "["
+                + install.name()
+                + "] warning: cannot clear the container network: "
+                + result.tail()
+                + "; the node is removed all the same");
   }
 
   /** Never fails the removal: files that stay are a warning. */

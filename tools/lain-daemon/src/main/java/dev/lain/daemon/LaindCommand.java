@@ -1,10 +1,15 @@
 package dev.lain.daemon;
 
+import dev.lain.exec.ProcessCommandRunner;
+import dev.lain.hostnetwork.HostNetworkException;
+import dev.lain.hostnetwork.LinuxHostNetwork;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.Stores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +37,8 @@ import picocli.CommandLine.Spec;
       AgentCommand.class,
       AllCommand.class,
       RouterCommand.class,
-      LaindCommand.CheckStoreCommand.class
+      LaindCommand.CheckStoreCommand.class,
+      LaindCommand.ClearHostNetworkCommand.class
     })
 public final class LaindCommand implements Callable<Integer> {
   private final Map<String, String> env;
@@ -172,6 +178,32 @@ public final class LaindCommand implements Callable<Integer> {
         return 0;
       } catch (StoreException e) {
         laind.err.println("error: store " + config.storeUrl() + ": " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @CommandLine.Command(
+      name = "clear-host-network",
+      description =
+          "Remove what the agent put in this machine's kernel for the container network (its"
+              + " routes, the tunnel, LAIN's iptables chains): run by lainctl node remove on the"
+              + " node it removes, once its agent is stopped.")
+  static final class ClearHostNetworkCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand LaindCommand laind;
+
+    @Override
+    public Integer call() {
+      try {
+        List<String> changes =
+            new LinuxHostNetwork(new ProcessCommandRunner(Duration.ofSeconds(30))).clear();
+        laind.out.println(
+            changes.isEmpty()
+                ? "the container network left nothing here"
+                : "cleared: " + String.join("; ", changes));
+        return 0;
+      } catch (HostNetworkException e) {
+        laind.err.println("error: " + e.getMessage());
         return 1;
       }
     }
