@@ -308,13 +308,13 @@ class InstallOnMachinesTest {
               + " iptables -w -t nat -S | grep LAIN; docker ps -q --no-trunc";
       String before = ok(first, state, SHORT);
       String agentPid = read(first, "/run/lain/agent.pid");
-      // As its supervisor would: stopped, then started again with the same command.
+      // As after a crash: killed, then started again with the same command by its supervisor.
       ok(
           first,
           "pid=$(cat /run/lain/agent.pid) && cmd=$(xargs -0 printf '%q ' < /proc/$pid/cmdline)"
               // The sandbox's init reaps nothing: a dead agent stays a zombie.
-              + " && kill $pid && while grep -qs '^State:\\s*[^Z]' /proc/$pid/status; do sleep 0.2;"
-              + " done"
+              + " && kill -9 $pid && for i in $(seq 100); do grep -qs '^State:\\s*[^Z]'"
+              + " /proc/$pid/status || break; sleep 0.2; done"
               + " && env LAIN_SERVICE=lain-agent setsid -f /bin/sh -c"
               + " \"echo \\$\\$ > /run/lain/agent.pid; exec $cmd >> /var/log/lain/agent.log"
               + " 2>&1 </dev/null\"",
