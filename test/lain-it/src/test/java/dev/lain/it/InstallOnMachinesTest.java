@@ -308,16 +308,24 @@ class InstallOnMachinesTest {
               + " iptables -w -t nat -S | grep LAIN; docker ps -q --no-trunc";
       String before = ok(first, state, SHORT);
       String agentPid = read(first, "/run/lain/agent.pid");
-      // As after a crash: killed, then started again with the same command by its supervisor.
+      // As after a crash: killed, then started again by its supervisor with the same command
+      // and environment (the sandbox's init reaps nothing, so the dead agent stays a zombie).
       ok(
           first,
-          "pid=$(cat /run/lain/agent.pid) && cmd=$(xargs -0 printf '%q ' < /proc/$pid/cmdline)"
-              // The sandbox's init reaps nothing: a dead agent stays a zombie.
-              + " && kill -9 $pid && for i in $(seq 100); do grep -qs '^State:\\s*[^Z]'"
-              + " /proc/$pid/status || break; sleep 0.2; done"
-              + " && env LAIN_SERVICE=lain-agent setsid -f /bin/sh -c"
-              + " \"echo \\$\\$ > /run/lain/agent.pid; exec $cmd >> /var/log/lain/agent.log"
-              + " 2>&1 </dev/null\"",
+          String.join(
+              "\n",
+              "cat > /tmp/restart-agent <<'EOF'",
+              "pid=$(cat /run/lain/agent.pid)",
+              "cp /proc/$pid/environ /tmp/agent.env0 && cp /proc/$pid/cmdline /tmp/agent.cmd0",
+              "kill -9 $pid",
+              "for i in $(seq 100); do grep -qs '^State:\\s*[^Z]' /proc/$pid/status || break;"
+                  + " sleep 0.2; done",
+              "setsid -f /bin/sh -c 'echo $$ > /run/lain/agent.pid; exec perl -e \"local \\$/;"
+                  + " open E, q(/tmp/agent.env0); %ENV = map { split /=/, \\$_, 2 } split /\\0/, <E>;"
+                  + " open C, q(/tmp/agent.cmd0); exec split /\\0/, <C>\" >> /var/log/lain/agent.log"
+                  + " 2>&1 </dev/null'",
+              "EOF",
+              "bash /tmp/restart-agent"),
           SHORT);
       // Its first passes (a resync is 2 s) have run by then.
       sleep(Duration.ofSeconds(10));
