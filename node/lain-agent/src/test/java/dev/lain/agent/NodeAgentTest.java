@@ -171,6 +171,26 @@ class NodeAgentTest {
   }
 
   @Test
+  void anAgentRestartOnTheContainerNetworkKeepsTheContainer() {
+    ContainerNetworks networks = new ContainerNetworks(store);
+    networks.define(
+        new NetworkSettings(new AddressPool(Cidr.parse("172.20.0.0/16"), 24), true), List.of());
+    state.applyAssignments(
+        List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
+        List.of());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status("a.web.web").map(s -> !s.address().isEmpty()).orElse(false));
+    String id = containers("a.web.web").getFirst().id();
+    agent.close();
+
+    agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(containers("a.web.web")).extracting(ContainerInfo::id).containsExactly(id);
+  }
+
+  @Test
   void stoppingAndStartingChangesTheContainerNotTheAssignmentId() {
     state.applyAssignments(
         List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),

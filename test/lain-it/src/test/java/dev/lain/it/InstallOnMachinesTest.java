@@ -322,6 +322,7 @@ class InstallOnMachinesTest {
                   + " sleep 0.2; done",
               "setsid -f /bin/sh -c 'echo $$ > /run/lain/agent.pid; exec perl -e \"local \\$/;"
                   + " open E, q(/tmp/agent.env0); %ENV = map { split /=/, \\$_, 2 } split /\\0/, <E>;"
+                  + " \\$ENV{LAIN_LOG_LEVEL} = q(INFO);"
                   + " open C, q(/tmp/agent.cmd0); exec split /\\0/, <C>\" >> /var/log/lain/agent.log"
                   + " 2>&1 </dev/null'",
               "EOF",
@@ -331,7 +332,11 @@ class InstallOnMachinesTest {
       sleep(Duration.ofSeconds(10));
       assertThat(ok(first, "kill -0 $(cat /run/lain/agent.pid) && cat /run/lain/agent.pid", SHORT))
           .isNotEqualTo(agentPid);
-      assertThat(ok(first, state, SHORT)).isEqualTo(before);
+      assertThat(ok(first, state, SHORT))
+          .as(
+              "after the agent's restart: %s",
+              ok(first, "docker ps -a; grep -v o.e.j /var/log/lain/agent.log | tail -30", SHORT))
+          .isEqualTo(before);
 
       // The webrouter on node1 serves the app whose instances all run on node2.
       ok(first, "bin/lainctl node drain node1", SHORT);
