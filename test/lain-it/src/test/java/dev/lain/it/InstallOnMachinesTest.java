@@ -307,6 +307,10 @@ class InstallOnMachinesTest {
           "ip route show proto 77; ip -d link show lainvx0 | tail -n +2; iptables -w -S;"
               + " iptables -w -t nat -S | grep LAIN; docker ps -q --no-trunc";
       String before = ok(first, state, SHORT);
+      String records =
+          "ETCDCTL_API=3 etcdctl --endpoints http://192.168.77.21:2379 get --prefix /lain/deployd/"
+              + " | grep -v '^{\"id\"' | cut -c1-400; cd examples/hello && ../../bin/lain ps local";
+      String recordsBefore = ok(first, records, SHORT);
       String agentPid = read(first, "/run/lain/agent.pid");
       // As after a crash: killed, then started again by its supervisor with the same command
       // and environment (the sandbox's init reaps nothing, so the dead agent stays a zombie).
@@ -334,8 +338,10 @@ class InstallOnMachinesTest {
           .isNotEqualTo(agentPid);
       assertThat(ok(first, state, SHORT))
           .as(
-              "after the agent's restart: %s",
-              ok(first, "docker ps -a; grep -v o.e.j /var/log/lain/agent.log | tail -30", SHORT))
+              "after the agent's restart: %s%nrecords before:%n%s%nafter:%n%s",
+              ok(first, "docker ps -a; grep -v o.e.j /var/log/lain/agent.log | tail -30", SHORT),
+              recordsBefore,
+              ok(first, records, SHORT))
           .isEqualTo(before);
 
       // The webrouter on node1 serves the app whose instances all run on node2.
