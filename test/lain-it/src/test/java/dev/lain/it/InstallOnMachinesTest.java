@@ -206,6 +206,9 @@ class InstallOnMachinesTest {
       vpc.plug(first, "192.168.77.21/24");
       vpc.plug(second, "192.168.77.22/24");
       ok(first, bootstrap, INSTALL);
+      installRestartScript(first);
+      // The master logs what the engine decides from here on.
+      ok(first, "bash /tmp/restart-service master", SHORT);
       // The second machine: Debian with Docker and sshd; root logs in with the cluster's key.
       ClusterKey key = ClusterKey.loadOrCreate(first.hostPath("/etc/lain").resolve("ssh/id_ecdsa"));
       ok(
@@ -313,25 +316,8 @@ class InstallOnMachinesTest {
       String recordsBefore = ok(first, records, SHORT);
       String agentPid = read(first, "/run/lain/agent.pid");
       // As after a crash: killed, then started again by its supervisor with the same command
-      // and environment (the sandbox's init reaps nothing, so the dead agent stays a zombie).
-      ok(
-          first,
-          String.join(
-              "\n",
-              "cat > /tmp/restart-agent <<'EOF'",
-              "pid=$(cat /run/lain/agent.pid)",
-              "cp /proc/$pid/environ /tmp/agent.env0 && cp /proc/$pid/cmdline /tmp/agent.cmd0",
-              "kill -9 $pid",
-              "for i in $(seq 100); do grep -qs '^State:\\s*[^Z]' /proc/$pid/status || break;"
-                  + " sleep 0.2; done",
-              "setsid -f /bin/sh -c 'echo $$ > /run/lain/agent.pid; exec perl -e \"local \\$/;"
-                  + " open E, q(/tmp/agent.env0); %ENV = map { split /=/, \\$_, 2 } split /\\0/, <E>;"
-                  + " \\$ENV{LAIN_LOG_LEVEL} = q(INFO);"
-                  + " open C, q(/tmp/agent.cmd0); exec split /\\0/, <C>\" >> /var/log/lain/agent.log"
-                  + " 2>&1 </dev/null'",
-              "EOF",
-              "bash /tmp/restart-agent"),
-          SHORT);
+      // and environment.
+      ok(first, "bash /tmp/restart-service agent", SHORT);
       // Its first passes (a resync is 2 s) have run by then.
       sleep(Duration.ofSeconds(10));
       assertThat(ok(first, "kill -0 $(cat /run/lain/agent.pid) && cat /run/lain/agent.pid", SHORT))
@@ -339,7 +325,11 @@ class InstallOnMachinesTest {
       assertThat(ok(first, state, SHORT))
           .as(
               "after the agent's restart: %s%nrecords before:%n%s%nafter:%n%s",
-              ok(first, "docker ps -a; grep -v o.e.j /var/log/lain/agent.log | tail -30", SHORT),
+              ok(
+                  first,
+                  "docker ps -a; grep -v o.e.j /var/log/lain/agent.log | tail -30;"
+                      + " grep -v o.e.j /var/log/lain/master.log | tail -40",
+                  SHORT),
               recordsBefore,
               ok(first, records, SHORT))
           .isEqualTo(before);
@@ -417,6 +407,32 @@ class InstallOnMachinesTest {
       assertThat(after).doesNotContain(" node2 ");
       assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
     }
+  }
+
+  /**
+   * {@code bash /tmp/restart-service NAME} kills a daemon of the pid-file supervision and starts it
+   * again with its command line and environment (logging at INFO), as its supervisor would after a
+   * crash. The sandbox's init reaps nothing: a dead daemon stays a zombie.
+   */
+  private static void installRestartScript(Machine machine) {
+    ok(
+        machine,
+        String.join(
+            "\n",
+            "cat > /tmp/restart-service <<'EOF'",
+            "pid=$(cat /run/lain/$1.pid)",
+            "cp /proc/$pid/environ /tmp/$1.env0 && cp /proc/$pid/cmdline /tmp/$1.cmd0",
+            "kill -9 $pid",
+            "for i in $(seq 100); do grep -qs '^State:\\s*[^Z]' /proc/$pid/status || break;"
+                + " sleep 0.2; done",
+            "export SERVICE=$1",
+            "setsid -f /bin/sh -c 'echo $$ > /run/lain/$SERVICE.pid; exec perl -e \"local \\$/;"
+                + " open E, qq(/tmp/\\$ENV{SERVICE}.env0); %ENV = map { split /=/, \\$_, 2 }"
+                + " split /\\0/, <E>; \\$ENV{LAIN_LOG_LEVEL} = q(INFO);"
+                + " open C, qq(/tmp/\\$ARGV[0].cmd0); exec split /\\0/, <C>\" $SERVICE"
+                + " >> /var/log/lain/$SERVICE.log 2>&1 </dev/null'",
+            "EOF"),
+        SHORT);
   }
 
   /** The address of a ready instance of hello on {@code node}, as lain ps shows it. */
