@@ -423,8 +423,8 @@ class InstallOnMachinesTest {
             "pid=$(cat /run/lain/$1.pid)",
             "cp /proc/$pid/environ /tmp/$1.env0 && cp /proc/$pid/cmdline /tmp/$1.cmd0",
             "kill -9 $pid && echo \"restart-service: killed $1 (pid $pid) at $(date +%T.%N)\" >> /var/log/lain/$1.log",
-            "for i in $(seq 100); do grep -qs '^State:\\s*[^Z]' /proc/$pid/status || break;"
-                + " sleep 0.2; done",
+            "for i in $(seq 100); do s=$(awk '/^State:/ {print $2}' /proc/$pid/status 2>/dev/null);"
+                + " if [ -z \"$s\" ] || [ \"$s\" = Z ]; then break; fi; sleep 0.2; done",
             "echo \"restart-service: starting $1 at $(date +%T.%N)\" >> /var/log/lain/$1.log",
             "export SERVICE=$1",
             "setsid -f /bin/sh -c 'echo $$ > /run/lain/$SERVICE.pid; exec perl -e \"local \\$/;"
