@@ -50,6 +50,12 @@ class InstallOnMachinesTest {
   private static final String DEPLOY_HELLO =
       "cd examples/hello && ../../bin/lain reposit local && ../../bin/lain build --push local"
           + " && ../../bin/lain deploy local";
+
+  /** What shows why a door is open or shut on a node: listeners, chain counters, nginx's logs. */
+  private static final String DOORS_DIAGNOSIS =
+      "ss -ltn | grep -w 80; iptables -w -L -n -v; iptables -w -t nat -L -n -v;"
+          + " tail -5 $(find /var/lib/lain /var/log/lain -name '*.log' -path '*router*' 2>/dev/null)";
+
   private static final String CURL_HELLO =
       "curl -sS --max-time 5 -H 'Host: hello.lain.local' http://127.0.0.1/";
 
@@ -382,13 +388,28 @@ class InstallOnMachinesTest {
       assertThat(
               ok(
                   second,
-                  "docker exec "
-                      + containerOnSecond
-                      + " sh -c \"printf 'GET / HTTP/1.0\\r\\nHost:"
-                      + " hello.lain.local\\r\\n\\r\\n' | timeout 5 nc -w 3 192.168.77.21 80\"",
+                  "curl -sS --max-time 5 -H 'Host: hello.lain.local' http://192.168.77.21/",
                   SHORT))
-          .as("the webrouter's port stays open to apps")
-          .contains("hello from LAIN");
+          .as("node1's webrouter serves node2")
+          .isEqualTo("hello from LAIN\n");
+      String fromApp =
+          ok(
+              second,
+              "docker exec "
+                  + containerOnSecond
+                  + " sh -c \"printf 'GET / HTTP/1.0\\r\\nHost:"
+                  + " hello.lain.local\\r\\n\\r\\n' | timeout 5 nc -w 3 192.168.77.21 80 2>&1;"
+                  + " echo exit \\$?\"",
+              SHORT);
+      if (!fromApp.contains("hello from LAIN")) {
+        throw new AssertionError(
+            "the webrouter's port is not open to apps: "
+                + fromApp
+                + "\nnode1:\n"
+                + first.sh(DOORS_DIAGNOSIS, REPO, SHORT).output()
+                + "\nnode2:\n"
+                + second.sh(DOORS_DIAGNOSIS, REPO, SHORT).output());
+      }
       ok(first, "bin/lainctl node maintain node1 -r", SHORT);
 
       // node2 leaves: its route goes from node1, its instances come back to node1.
