@@ -54,7 +54,7 @@ class InstallOnMachinesTest {
   /** What shows why a door is open or shut on a node: listeners, chain counters, nginx's logs. */
   private static final String DOORS_DIAGNOSIS =
       "ss -ltn | grep -w 80; iptables -w -L -n -v; iptables -w -t nat -L -n -v;"
-          + " tail -5 $(find /var/lib/lain /var/log/lain -name '*.log' -path '*router*' 2>/dev/null)";
+          + " tail -n 5 $(find /var/lib/lain /var/log/lain -name '*.log' -path '*router*' 2>/dev/null)";
 
   private static final String CURL_HELLO =
       "curl -sS --max-time 5 -H 'Host: hello.lain.local' http://127.0.0.1/";
@@ -397,8 +397,10 @@ class InstallOnMachinesTest {
               second,
               "docker exec "
                   + containerOnSecond
-                  + " sh -c \"printf 'GET / HTTP/1.0\\r\\nHost:"
-                  + " hello.lain.local\\r\\n\\r\\n' | timeout 5 nc -w 3 192.168.77.21 80 2>&1;"
+                  // nc must not half-close: nginx takes a client's FIN as an abort (499).
+                  + " sh -c \"(printf 'GET / HTTP/1.0\\r\\nHost:"
+                  + " hello.lain.local\\r\\n\\r\\n'; sleep 4) | timeout 5 nc -w 3 192.168.77.21 80"
+                  + " 2>&1;"
                   + " echo exit \\$?\"",
               SHORT);
       if (!fromApp.contains("hello from LAIN")) {
