@@ -10,10 +10,11 @@ import dev.lain.store.Store;
 import dev.lain.store.Stores;
 import dev.lain.testkit.LoopDevice;
 import dev.lain.testkit.Machine;
+import dev.lain.testkit.Machine.DockerRoot;
 import dev.lain.testkit.MachineSandbox;
-import dev.lain.testkit.MachineSandbox.DockerRoot;
 import dev.lain.testkit.RequiredServices;
 import dev.lain.testkit.SystemdMachine;
+import dev.lain.testkit.UpstreamRegistry;
 import dev.lain.testkit.VpcSwitch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -429,6 +430,99 @@ class InstallOnMachinesTest {
           awaitOutput(first, "cd examples/hello && ../../bin/lain ps local", "2/2 ready");
       assertThat(after).doesNotContain(" node2 ");
       assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+    }
+  }
+
+  /**
+   * The production install's own command on a server under systemd: LAIN's registry image comes
+   * from {@code -r} (a stand-in for registry.aliyuncs.com on the VPC), Docker gets its own disk and
+   * the container network is tunnelled; then a second server joins with its own Docker disk and
+   * serves hello.
+   */
+  @Test
+  void theSeedsCommandUnderSystemdThenANodeAddedWithItsDockerDiskServesHelloFromIt() {
+    Path dir = REPO.resolve("test/lain-it/target/machine-sandbox/systemd-seed");
+    Path target = REPO.resolve("test/lain-it/target");
+    try (LoopDevice vdb1 = LoopDevice.attach(target.resolve("seed-node1-disk.img"), 12L << 30);
+        LoopDevice vdb2 = LoopDevice.attach(target.resolve("seed-node2-disk.img"), 12L << 30);
+        VpcSwitch vpc = VpcSwitch.create("192.168.77.0/24");
+        UpstreamRegistry aliyun =
+            UpstreamRegistry.start(
+                vpc, "192.168.77.10/24", "registry.aliyuncs.com", target.resolve("seed-registry"));
+        SystemdMachine first =
+            SystemdMachine.boot(
+                dir.resolve("node1"),
+                List.of(REPO),
+                DockerRoot.FOR_A_DOCKER_DISK,
+                List.of(vdb1.path()));
+        SystemdMachine second =
+            SystemdMachine.boot(
+                dir.resolve("node2"),
+                List.of(REPO),
+                DockerRoot.FOR_A_DOCKER_DISK,
+                List.of(vdb2.path()))) {
+      aliyun.put(
+          "laincloud/registry",
+          "2",
+          UpstreamRegistry.programImage(Path.of("/usr/bin/docker-registry"), "/bin/registry"),
+          List.of("/bin/registry"));
+      vpc.plug(first, "192.168.77.21/24");
+      vpc.plug(second, "192.168.77.22/24");
+      ok(first, aliyun.trustScript(), SHORT);
+
+      String seed =
+          "./bootstrap -r registry.aliyuncs.com/laincloud --docker-device="
+              + vdb1.path()
+              + " --ipip";
+      String plan = ok(first, seed + " --dry-run", INSTALL);
+      assertThat(plan)
+          .contains("container-network")
+          .contains("tunnelled between nodes")
+          .contains("from the image registry.aliyuncs.com/laincloud/registry:2");
+      String installed = ok(first, seed, INSTALL);
+      assertThat(installed)
+          .contains("docker-storage: give " + vdb1.path() + " to Docker")
+          .contains("LAIN cluster is up");
+      assertThat(aliyun.requestsFor("/v2/laincloud/registry/manifests/2")).isPositive();
+      assertThat(ok(first, "docker ps --format '{{.Image}}' --filter name=lain-registry", SHORT))
+          .isEqualTo("registry.aliyuncs.com/laincloud/registry:2\n");
+      assertThat(ok(first, "findmnt -n -o SOURCE /var/lib/docker", SHORT)).contains(vdb1.path());
+      assertThat(ok(first, "bin/lainctl network show", SHORT)).contains("tunnelled between nodes");
+      assertThat(ok(first, "systemctl is-active lain-registry lain-master lain-agent", SHORT))
+          .isEqualTo("active\nactive\nactive\n");
+      assertThat(ok(first, seed, INSTALL)).contains("bootstrap finished: 0 step(s) done");
+
+      ClusterKey key = ClusterKey.loadOrCreate(first.path("/etc/lain/ssh/id_ecdsa"));
+      ok(
+          second,
+          "mkdir -p -m 700 /root/.ssh && echo '"
+              + key.authorizedKeysLine()
+              + "' >> /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys"
+              + " && systemctl start ssh",
+          SHORT);
+      String added =
+          ok(
+              first,
+              "bin/lainctl node add --docker-device=" + vdb2.path() + " node2:192.168.77.22",
+              INSTALL);
+      assertThat(added)
+          .contains("set up Docker on " + vdb2.path() + ": done")
+          .contains("joined as node2:192.168.77.22:22");
+      assertThat(ok(second, "findmnt -n -o SOURCE /var/lib/docker", SHORT)).contains(vdb2.path());
+      assertThat(ok(second, "systemctl is-active lain-agent", SHORT)).isEqualTo("active\n");
+      awaitOutput(second, "ip -d link show lainvx0", "vxlan id 4242");
+
+      ok(first, DEPLOY_HELLO, INSTALL);
+      ok(first, "cd examples/hello && ../../bin/lain scale local web -n 2", INSTALL);
+      String firstNode = ok(first, "hostname", SHORT).strip();
+      ok(first, "bin/lainctl node drain " + firstNode, SHORT);
+      awaitOutput(first, "cd examples/hello && ../../bin/lain ps local | grep -c ' node2 '", "2");
+      String onSecond = instanceOn(first, "node2");
+      assertThat(onSecond).startsWith("172.20.1.");
+      awaitOutput(first, CURL_HELLO + " 2>&1", "hello from LAIN");
+      for (int i = 0; i < 10; i++) {
+        assertThat(ok(first, CURL_HELLO, SHORT)).isEqualTo("hello from LAIN\n");
+      }
     }
   }
 

@@ -18,6 +18,38 @@ public interface Machine extends AutoCloseable {
    */
   Result sh(String script, Path workingDir, Duration timeout);
 
+  /** The pid of the machine's init, whose namespaces (network, mounts, pids) are the machine's. */
+  long initPid();
+
+  /**
+   * Configures the machine's interface {@code lain0} (already moved into its network namespace)
+   * with {@code address} (with prefix) and a default route into it, as on a server.
+   */
+  default void bringUp(String address) {
+    Result up =
+        sh(
+            "ip addr add "
+                + address
+                + " dev lain0 && ip link set lain0 up && ip route add default dev lain0",
+            Path.of("/"),
+            Duration.ofSeconds(10));
+    if (!up.succeeded()) {
+      throw new IllegalStateException("cannot bring lain0 up with " + address + ": " + up.output());
+    }
+  }
+
+  /** What the machine's {@code /var/lib/docker} is. */
+  enum DockerRoot {
+    /** An empty directory of the host's disk, bound there: Docker runs on it as it is. */
+    HOST_DISK,
+    /**
+     * An empty directory that is not a mount point, as on a fresh server that is given a Docker
+     * disk: bootstrap mounts the disk there. Docker cannot run on it as it is (overlay2 does not
+     * run on the machine's overlay).
+     */
+    FOR_A_DOCKER_DISK
+  }
+
   @Override
   void close();
 }

@@ -45,18 +45,6 @@ public final class MachineSandbox implements Machine {
   private static final List<String> OVERLAID =
       List.of("/etc", "/var/lib", "/var/log", "/root", "/opt");
 
-  /** What the sandbox's {@code /var/lib/docker} is. */
-  public enum DockerRoot {
-    /** An empty directory of the host's disk, bound there: Docker runs on it as it is. */
-    HOST_DISK,
-    /**
-     * An empty directory that is not a mount point, as on a fresh server that is given a Docker
-     * disk: bootstrap mounts the disk there. Docker cannot run on it as it is (overlay2 does not
-     * run on the sandbox's overlay).
-     */
-    FOR_A_DOCKER_DISK
-  }
-
   private final Path dir;
   private final Process unshare;
   private final long init;
@@ -222,21 +210,9 @@ public final class MachineSandbox implements Machine {
   }
 
   /** The pid of the sandbox's init, whose namespaces are the machine's. */
-  long initPid() {
+  @Override
+  public long initPid() {
     return init;
-  }
-
-  void bringUp(String address) {
-    Result up =
-        sh(
-            "ip addr add "
-                + address
-                + " dev lain0 && ip link set lain0 up && ip route add default dev lain0",
-            Path.of("/"),
-            Duration.ofSeconds(10));
-    if (!up.succeeded()) {
-      throw new IllegalStateException("cannot bring lain0 up with " + address + ": " + up.output());
-    }
   }
 
   /** Where {@code machinePath}, one of {@link #PRIVATE_PATHS}, keeps its files on the host. */

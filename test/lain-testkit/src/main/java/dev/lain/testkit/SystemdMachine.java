@@ -55,15 +55,25 @@ public final class SystemdMachine implements Machine {
   private final Path layers;
   private final List<Path> cgroups;
   private final List<Path> shared;
+  private final DockerRoot dockerRoot;
+  private final List<String> devices;
   private Process nspawn;
   private long init;
   private int boots;
 
-  private SystemdMachine(Path dir, Path layers, List<Path> cgroups, List<Path> shared) {
+  private SystemdMachine(
+      Path dir,
+      Path layers,
+      List<Path> cgroups,
+      List<Path> shared,
+      DockerRoot dockerRoot,
+      List<String> devices) {
     this.dir = dir;
     this.layers = layers;
     this.cgroups = cgroups;
     this.shared = List.copyOf(shared);
+    this.dockerRoot = dockerRoot;
+    this.devices = List.copyOf(devices);
   }
 
   /**
@@ -73,6 +83,17 @@ public final class SystemdMachine implements Machine {
    *     repository under /tmp would otherwise be hidden by the machine's own /tmp)
    */
   public static SystemdMachine boot(Path dir, List<Path> shared) {
+    return boot(dir, shared, DockerRoot.HOST_DISK, List.of());
+  }
+
+  /**
+   * Boots a new machine as {@link #boot(Path, List)} does, with its Docker data root as {@code
+   * dockerRoot} says and this machine's block {@code devices} (e.g. a loop device standing in for a
+   * server's Docker disk) in its /dev. The machine has no network but loopback until an interface
+   * is moved into it ({@link VpcSwitch#plug}); a reboot gives it a new, empty network namespace.
+   */
+  public static SystemdMachine boot(
+      Path dir, List<Path> shared, DockerRoot dockerRoot, List<String> devices) {
     RequiredServices.requireRoot("a systemd machine (systemd-nspawn)");
     RequiredServices.require("systemd-nspawn", "apt-get install systemd-container");
     RequiredServices.require("nsenter", "apt-get install util-linux");
@@ -89,7 +110,8 @@ public final class SystemdMachine implements Machine {
     ChildProcesses.runOrFail(
         List.of("mount", "-t", "tmpfs", "-o", "size=8g", "tmpfs", layers.toString()));
     SystemdMachine machine =
-        new SystemdMachine(dir, layers, cgroups(dir.getFileName().toString()), shared);
+        new SystemdMachine(
+            dir, layers, cgroups(dir.getFileName().toString()), shared, dockerRoot, devices);
     try {
       machine.prepareRoot();
       machine.start();
@@ -105,6 +127,12 @@ public final class SystemdMachine implements Machine {
     try {
       for (String name : List.of("upper", "work", "docker", "root")) {
         Files.createDirectories(layers.resolve(name));
+      }
+      if (dockerRoot == DockerRoot.FOR_A_DOCKER_DISK) {
+        // A whiteout hides this machine's /var/lib/docker; the directory made over it is opaque.
+        Files.createDirectories(layers.resolve("upper/var/lib"));
+        ChildProcesses.runOrFail(
+            List.of("mknod", layers.resolve("upper/var/lib/docker").toString(), "c", "0", "0"));
       }
       ChildProcesses.runOrFail(
           List.of(
@@ -195,9 +223,11 @@ public final class SystemdMachine implements Machine {
                 + "exec systemd-nspawn -D "
                 + layers.resolve("root")
                 + " --boot --register=no --keep-unit --private-network"
-                + " --bind="
-                + layers.resolve("docker")
-                + ":/var/lib/docker --capability=all"
+                + (dockerRoot == DockerRoot.HOST_DISK
+                    ? " --bind=" + layers.resolve("docker") + ":/var/lib/docker"
+                    : "")
+                + devices.stream().map(d -> " --bind=" + d).reduce("", String::concat)
+                + " --capability=all"
                 + shared.stream().map(p -> " --bind-ro=" + p).reduce("", String::concat)
                 // Docker's runc creates session keyrings and device cgroup programs.
                 + " --system-call-filter='add_key keyctl request_key bpf'"
@@ -256,6 +286,16 @@ public final class SystemdMachine implements Machine {
     // The machine's root and directory too: its root is its own, not this machine's.
     return MachineSandbox.inNamespaces(
         init, List.of("--all", "--root", "--wd"), dir, script, workingDir, timeout);
+  }
+
+  @Override
+  public long initPid() {
+    return init;
+  }
+
+  /** Where the machine's {@code machinePath} is on this machine (while the machine runs). */
+  public Path path(String machinePath) {
+    return layers.resolve("root").resolve(machinePath.replaceFirst("^/+", ""));
   }
 
   /** Reboots the machine (systemctl reboot) and waits until systemd runs it again. */

@@ -41,7 +41,7 @@ public final class VpcSwitch implements AutoCloseable {
    * Plugs {@code machine} in: its interface {@code lain0} gets {@code address} (with prefix) and a
    * default route, as on a server.
    */
-  public void plug(MachineSandbox machine, String address) {
+  public void plug(Machine machine, String address) {
     String port = "port" + (ports++);
     ChildProcesses.runOrFail(
         List.of(
@@ -60,6 +60,16 @@ public final class VpcSwitch implements AutoCloseable {
             ns.name()));
     ns.sh("ip link set " + port + " master " + BRIDGE + " && ip link set " + port + " up");
     machine.bringUp(address);
+  }
+
+  /**
+   * Gives the switch itself {@code address} (with prefix) on the node network, for servers that
+   * stand for the world outside the VPC (a public registry), and returns the namespace to run them
+   * in.
+   */
+  public NetNamespace serve(String address) {
+    ns.sh("ip addr add " + address + " dev " + BRIDGE);
+    return ns;
   }
 
   /** How many packets the switch dropped for their foreign source so far. */
