@@ -158,8 +158,10 @@ class DeveloperWorkflowTest {
     // As laind master does for its --registry: the webrouters serve it at registry.<domain>.
     SystemRoutes.publish(
         cluster.store, new SystemRoutes.SystemRoute("registry", List.of(registry.address())));
+    // Until nginx has started, its port refuses connections.
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
         .until(
             () ->
                 LoopbackHttp.status(LoopbackHttp.get(http, "registry.lain.local", "/v2/")) == 200);
