@@ -97,7 +97,14 @@ public final class SystemdMachine implements Machine {
     RequiredServices.requireRoot("a systemd machine (systemd-nspawn)");
     RequiredServices.require("systemd-nspawn", "apt-get install systemd-container");
     RequiredServices.require("nsenter", "apt-get install util-linux");
-    Path layers = dir.resolve("layers");
+    // Not under dir: dir may lie in a directory the machine sees (the repository), and the
+    // machine would then see its own root's mounts a second time there (its Docker disk "in use").
+    Path layers =
+        Path.of("/run/lain-machines")
+            .resolve(
+                dir.getFileName()
+                    + "-"
+                    + Integer.toHexString(dir.toAbsolutePath().normalize().hashCode()));
     // A run that died left its layers mounted: deleting through the overlay would walk all of /.
     runQuietly(List.of("umount", "-R", layers.toString()));
     ChildProcesses.deleteRecursively(dir);
