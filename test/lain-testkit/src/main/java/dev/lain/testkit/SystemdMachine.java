@@ -109,6 +109,7 @@ public final class SystemdMachine implements Machine {
     runQuietly(List.of("umount", "-R", layers.toString()));
     ChildProcesses.deleteRecursively(dir);
     try {
+      Files.createDirectories(dir);
       Files.createDirectories(layers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
