@@ -336,6 +336,7 @@ public final class SystemdMachine implements Machine {
     Path root = layers.resolve("root");
     runQuietly(List.of("umount", root.toString()));
     runQuietly(List.of("umount", layers.toString()));
+    runQuietly(List.of("rmdir", layers.toString()));
     for (Path group : cgroups) {
       runQuietly(
           List.of("find", group.toString(), "-depth", "-type", "d", "-exec", "rmdir", "{}", ";"));
