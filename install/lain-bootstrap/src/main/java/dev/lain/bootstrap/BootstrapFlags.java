@@ -148,7 +148,8 @@ final class BootstrapFlags {
       paramLabel = "CIDR",
       description =
           "the pool instances' addresses come from, a /24 of it per node (default: the stored"
-              + " one, else 172.20.0.0/16); it must not overlap the node network or Docker's bridge")
+              + " one, else 172.20.0.0/16); it must not overlap the node network or Docker's bridge."
+              + " With --storage-only: the cluster's pool, checked against this machine's networks")
   String containerNetwork;
 
   @Option(
@@ -215,10 +216,10 @@ final class BootstrapFlags {
         given(nodeNetwork)
             .flatMap(n -> config("--node-network", ConfigKey.NODE_NETWORK, n, problems));
     Optional<Cidr> pool = given(containerNetwork).flatMap(c -> containerNetwork(c, problems));
-    if (storageOnly && (containerNetwork != null || ipip)) {
+    if (storageOnly && ipip) {
       problems.add(
-          "--container-network and --ipip are the cluster's, set on its first node: --storage-only"
-              + " sets up a node's Docker only");
+          "--ipip is the cluster's, set on its first node (lainctl network ipip on|off):"
+              + " --storage-only sets up a node's Docker only");
     }
     Optional<String> checkedDomain = config("--domain", ConfigKey.DOMAIN, domain, problems);
     Optional<Integer> http = port("--http-port", httpPort, problems);

@@ -34,10 +34,13 @@ public final class Preflight {
     options.dockerDevice().ifPresent(path -> device(path, facts, options, checks));
     if (!options.storageOnly()) {
       checks.add(firstNode(facts, options));
-      if (NodeIdentity.resolve(options, facts)
-          instanceof NodeIdentity.Resolution.Resolved(NodeIdentity identity)) {
-        checks.add(containerNetwork(facts, options, identity));
-      }
+    }
+    // A joining node (--storage-only) is given the cluster's pool to check its own networks
+    // against: its Docker bridge or another network of it may overlap the pool.
+    if ((!options.storageOnly() || options.containerNetwork().isPresent())
+        && NodeIdentity.resolve(options, facts)
+            instanceof NodeIdentity.Resolution.Resolved(NodeIdentity identity)) {
+      checks.add(containerNetwork(facts, options, identity));
     }
     return List.copyOf(checks);
   }

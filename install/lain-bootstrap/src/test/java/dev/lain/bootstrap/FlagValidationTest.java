@@ -89,7 +89,7 @@ class FlagValidationTest {
             "--container-network '127.0.0.0/16': the container network 127.0.0.0/16 overlaps"),
         Arguments.of(
             List.of("--storage-only", "--ipip"),
-            "--container-network and --ipip are the cluster's, set on its first node"),
+            "--ipip is the cluster's, set on its first node (lainctl network ipip on|off)"),
         Arguments.of(
             List.of("--vip", "192.168.77.201"), "--vip '192.168.77.201' is not supported yet"),
         Arguments.of(

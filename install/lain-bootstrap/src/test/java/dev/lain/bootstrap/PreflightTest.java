@@ -272,6 +272,23 @@ class PreflightTest {
             Check.Status.FAILED,
             "overlaps Docker's default bridge docker0 172.17.0.0/16"),
         row(
+            "a joining node whose Docker bridge lies in the cluster's pool",
+            f ->
+                f.withAddresses(
+                    List.of(
+                        new Facts.HostAddress("lo", "127.0.0.1", 8),
+                        new Facts.HostAddress("eth0", "192.168.77.22", 24),
+                        new Facts.HostAddress("docker0", "172.20.0.1", 16))),
+            List.of(
+                "--storage-only",
+                "--node-ip",
+                "192.168.77.22",
+                "--container-network",
+                "172.20.0.0/16"),
+            "container-network",
+            Check.Status.FAILED,
+            "overlaps Docker's bridge docker0 172.20.0.0/16"),
+        row(
             "container network of a cluster whose nodes hold blocks cannot change",
             f ->
                 f.withInstalled(

@@ -30,6 +30,8 @@ public final class BootstrapStorageStep implements RemoteStep {
    * @param registryMirror the cluster's {@code registry_mirror}, if configured
    * @param nodeNetwork the cluster's {@code node_network}, in which the cluster's registry is
    *     reached (an insecure registry range for the node's dockerd)
+   * @param containerNetwork the cluster's container pool, which the node's networks (its Docker
+   *     bridge among them) must not overlap
    * @param force wipe a device that carries a signature ({@code --force})
    * @param noSystemd run dockerd behind a pid file even where systemd runs
    */
@@ -37,16 +39,19 @@ public final class BootstrapStorageStep implements RemoteStep {
       Optional<String> domain,
       Optional<String> registryMirror,
       Optional<String> nodeNetwork,
+      Optional<String> containerNetwork,
       boolean force,
       boolean noSystemd) {
     public Options {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(registryMirror, "registryMirror");
       Objects.requireNonNull(nodeNetwork, "nodeNetwork");
+      Objects.requireNonNull(containerNetwork, "containerNetwork");
     }
 
     public static Options defaults() {
-      return new Options(Optional.empty(), Optional.empty(), Optional.empty(), false, false);
+      return new Options(
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, false);
     }
   }
 
@@ -98,6 +103,13 @@ public final class BootstrapStorageStep implements RemoteStep {
         .ifPresent(
             n -> {
               args.add("--node-network");
+              args.add(n);
+            });
+    options
+        .containerNetwork()
+        .ifPresent(
+            n -> {
+              args.add("--container-network");
               args.add(n);
             });
     options

@@ -443,6 +443,7 @@ class NodeJoinTest {
                 Optional.of("example.org"),
                 Optional.of("https://mirror.example.com"),
                 Optional.of("127.0.0.0/8"),
+                Optional.of("172.20.0.0/16"),
                 true,
                 true));
 
@@ -462,6 +463,8 @@ class NodeJoinTest {
             "127.0.0.1",
             "--node-network",
             "127.0.0.0/8",
+            "--container-network",
+            "172.20.0.0/16",
             "--domain",
             "example.org",
             "-m",

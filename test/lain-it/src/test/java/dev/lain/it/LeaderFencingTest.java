@@ -100,6 +100,10 @@ class LeaderFencingTest {
     Process a = startMaster(url, "master-a", ports.get(0), ports.get(2));
     await().atMost(Duration.ofSeconds(30)).until(() -> leader().equals(Optional.of("master-a")));
     Process b = startMaster(url, "master-b", ports.get(1), ports.get(3));
+    // A stand-by still starting its JVM when the leader stops could not take over in time.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> engineStatus(ports.get(1)).contains("not the leader"));
     PodGroups podGroups = new PodGroups(state);
     podGroups.create(worker());
     await().atMost(Duration.ofSeconds(30)).until(() -> state.snapshot().assignments().size() == 1);

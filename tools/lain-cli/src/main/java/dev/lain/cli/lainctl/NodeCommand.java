@@ -22,6 +22,7 @@ import dev.lain.records.config.ConfigKey;
 import dev.lain.records.deployd.DeploydJson;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.deployd.PodGroups;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.records.nodes.NodeInstalls;
 import dev.lain.store.Store;
 import java.io.Console;
@@ -495,7 +496,8 @@ final class NodeCommand extends LainctlGroup {
 
     /**
      * What the node's bootstrap needs from the cluster: its domain (daemon.json trusts {@code
-     * registry.<domain>}) and registry mirror, as {@code lainctl config} shows them.
+     * registry.<domain>}) and registry mirror, as {@code lainctl config} shows them, and the
+     * container pool the node's own networks must not overlap.
      */
     BootstrapStorageStep.Options storageOptions(Store store) {
       if (forceDevice && dockerDevice == null) {
@@ -511,6 +513,7 @@ final class NodeCommand extends LainctlGroup {
           domain.isEmpty() ? Optional.empty() : Optional.of(domain),
           mirror.isEmpty() ? Optional.empty() : Optional.of(mirror),
           network.isEmpty() ? Optional.empty() : Optional.of(network),
+          new ContainerNetworks(store).settings().map(n -> n.pool().network().toString()),
           forceDevice,
           agentMode.equals("pid-file"));
     }

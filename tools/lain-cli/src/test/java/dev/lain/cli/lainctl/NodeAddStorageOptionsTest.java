@@ -2,24 +2,33 @@ package dev.lain.cli.lainctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lain.model.network.AddressPool;
+import dev.lain.model.network.Cidr;
+import dev.lain.model.network.NetworkSettings;
 import dev.lain.nodeinstall.BootstrapStorageStep;
 import dev.lain.nodeinstall.NodeAddress;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.config.ConfigKey;
+import dev.lain.records.network.ContainerNetworks;
 import dev.lain.store.Store;
 import dev.lain.store.Stores;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What {@code node add --docker-device} tells the node's bootstrap, read from the store. */
 class NodeAddStorageOptionsTest {
   @Test
-  void theClusterDomainAndMirrorComeFromTheStore() {
+  void theClusterDomainMirrorAndContainerPoolComeFromTheStore() {
     try (Store store = Stores.open("memory:")) {
       ClusterConfigStore config = new ClusterConfigStore(store);
       config.set(ConfigKey.DOMAIN, "example.org");
       config.set(ConfigKey.REGISTRY_MIRROR, "https://mirror.example.com/");
       config.set(ConfigKey.NODE_NETWORK, "192.168.77.0/24");
+      new ContainerNetworks(store)
+          .define(
+              new NetworkSettings(new AddressPool(Cidr.parse("10.64.0.0/16"), 24), true),
+              List.of());
       NodeCommand.Add add = new NodeCommand.Add();
       add.dockerDevice = "/dev/vdb";
       add.forceDevice = true;
@@ -32,6 +41,7 @@ class NodeAddStorageOptionsTest {
                   Optional.of("example.org"),
                   Optional.of("https://mirror.example.com"),
                   Optional.of("192.168.77.0/24"),
+                  Optional.of("10.64.0.0/16"),
                   true,
                   false));
     }
