@@ -294,7 +294,8 @@ final class ContainerSync {
             case HEALTHY -> Health.HEALTHY;
             case UNHEALTHY -> Health.UNHEALTHY;
           };
-      case HealthCheck.Http check -> prober.health(a.id(), check, l.endpoint(a, config), now);
+      case HealthCheck.Http check ->
+          prober.health(a.id(), check, l.endpoint(a, config), c.startedAt(), now);
     };
   }
 

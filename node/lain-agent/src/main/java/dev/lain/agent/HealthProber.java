@@ -4,6 +4,7 @@ import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
+import dev.lain.model.deploy.RunState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,7 @@ final class HealthProber {
   private final Runnable onResult;
   private final Map<InstanceId, Probe> probes = new HashMap<>();
   private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
+  private final Map<InstanceId, InstanceStatus> previousReports = new HashMap<>();
 
   /** An instance's checks so far. */
   private static final class Probe {
@@ -47,6 +50,17 @@ final class HealthProber {
    */
   HealthProber(Runnable onResult) {
     this.onResult = onResult;
+  }
+
+  /**
+   * The reports a previous agent of this node left in the store. An instance whose container is
+   * still the one they describe (same start) keeps its verdict until the next probe, so an agent
+   * restart does not take healthy instances out of the webrouters.
+   */
+  void previousReports(Collection<InstanceStatus> reports) {
+    for (InstanceStatus report : reports) {
+      previousReports.put(report.id(), report);
+    }
   }
 
   /** Takes in the results that arrived since the last pass. */
@@ -72,8 +86,9 @@ final class HealthProber {
       InstanceId id,
       HealthCheck.Http check,
       Optional<InstanceStatus.Endpoint> endpoint,
+      Instant startedAt,
       Instant now) {
-    Probe probe = probes.computeIfAbsent(id, k -> new Probe());
+    Probe probe = probes.computeIfAbsent(id, k -> firstProbe(k, startedAt));
     if (!probe.running
         && endpoint.isPresent()
         && (probe.next == null || !now.isBefore(probe.next))) {
@@ -82,6 +97,18 @@ final class HealthProber {
       start(id, check, URI.create("http://" + endpoint.get() + check.path()));
     }
     return probe.health;
+  }
+
+  private Probe firstProbe(InstanceId id, Instant startedAt) {
+    Probe probe = new Probe();
+    InstanceStatus report = previousReports.remove(id);
+    if (report != null
+        && report.state() == RunState.RUNNING
+        && report.since().equals(startedAt)
+        && (report.health() == Health.HEALTHY || report.health() == Health.UNHEALTHY)) {
+      probe.health = report.health();
+    }
+    return probe;
   }
 
   /** Starts the instance's checks over (it stopped running). */
@@ -96,6 +123,7 @@ final class HealthProber {
   /** Forgets every instance but these. */
   void retain(Set<InstanceId> instances) {
     probes.keySet().retainAll(instances);
+    previousReports.keySet().retainAll(instances);
   }
 
   private void start(InstanceId id, HealthCheck.Http check, URI uri) {

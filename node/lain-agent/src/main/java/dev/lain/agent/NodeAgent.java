@@ -50,6 +50,8 @@ public final class NodeAgent implements AutoCloseable {
   private final AssignmentFeed assignments;
   private final ContainerSync containers;
   private final StatusReporter statuses;
+  private final HealthProber prober;
+  private boolean tookOverReports;
   private final NodeNetwork network;
   private NodeRegistration registration;
   private ContainerRuntime.Subscription events;
@@ -69,7 +71,8 @@ public final class NodeAgent implements AutoCloseable {
     this.node = config.node().name();
     this.advertised = config.node();
     this.assignments = new AssignmentFeed(store, node, this::wake);
-    this.containers = new ContainerSync(config, runtime, new HealthProber(this::wake));
+    this.prober = new HealthProber(this::wake);
+    this.containers = new ContainerSync(config, runtime, prober);
     this.network =
         new NodeNetwork(store, runtime, host, config.node(), config.routerPorts(), this::wake);
     this.statuses = new StatusReporter(new DeploydState(store), node);
@@ -170,6 +173,10 @@ public final class NodeAgent implements AutoCloseable {
     List<Assignment> assigned = assignments.current(now);
     Optional<String> joined = network.ensure(now);
     List<ContainerInfo> present = containers.containers();
+    if (!tookOverReports) {
+      prober.previousReports(statuses.reported());
+      tookOverReports = true;
+    }
     Map<InstanceId, InstanceStatus> observed = containers.converge(assigned, present, joined, now);
     statuses.report(observed);
     return Result.done();

@@ -23,13 +23,14 @@ final class StatusReporter {
     this.node = node;
   }
 
+  /** What the store holds for the node as of the last report (or the store's, before the first). */
+  List<InstanceStatus> reported() {
+    load();
+    return List.copyOf(reported.values());
+  }
+
   void report(Map<InstanceId, InstanceStatus> statuses) {
-    if (!loaded) {
-      for (InstanceStatus status : state.instancesOf(node)) {
-        reported.put(status.id(), status);
-      }
-      loaded = true;
-    }
+    load();
     List<InstanceStatus> changed =
         statuses.values().stream().filter(s -> !s.equals(reported.get(s.id()))).toList();
     List<InstanceId> gone =
@@ -37,5 +38,14 @@ final class StatusReporter {
     state.reportInstances(node, changed, gone);
     changed.forEach(s -> reported.put(s.id(), s));
     gone.forEach(reported::remove);
+  }
+
+  private void load() {
+    if (!loaded) {
+      for (InstanceStatus status : state.instancesOf(node)) {
+        reported.put(status.id(), status);
+      }
+      loaded = true;
+    }
   }
 }

@@ -3,8 +3,10 @@ package dev.lain.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.ContainerSpec;
+import dev.lain.model.deploy.Health;
 import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceId;
 import dev.lain.model.deploy.InstanceStatus;
@@ -17,6 +19,7 @@ import dev.lain.model.deploy.TargetState;
 import dev.lain.model.network.AddressPool;
 import dev.lain.model.network.Cidr;
 import dev.lain.model.network.NetworkSettings;
+import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.network.ContainerNetworks;
 import dev.lain.runtime.ContainerInfo;
@@ -27,6 +30,9 @@ import dev.lain.runtime.ImageBehaviour;
 import dev.lain.runtime.NetworkInfo;
 import dev.lain.store.MemoryStore;
 import dev.lain.store.Store;
+import dev.lain.store.Watch;
+import dev.lain.store.WatchEvent;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +40,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +86,16 @@ class NodeAgentTest {
 
   private static Assignment assignment(
       String pg, String image, RestartPolicy policy, TargetState target, long generation) {
+    return assignment(pg, image, policy, target, generation, new HealthCheck.None());
+  }
+
+  private static Assignment assignment(
+      String pg,
+      String image,
+      RestartPolicy policy,
+      TargetState target,
+      long generation,
+      HealthCheck health) {
     String app = pg.substring(0, pg.indexOf('.'));
     PodGroupSpec spec =
         new PodGroupSpec(
@@ -90,7 +107,7 @@ class NodeAgentTest {
             policy,
             List.of(),
             false,
-            new HealthCheck.None(),
+            health,
             Duration.ZERO,
             Duration.ofSeconds(1));
     return new Assignment(
@@ -143,10 +160,13 @@ class NodeAgentTest {
 
   @Test
   void onTheContainerNetworkAnInstanceHasAnAddressOfTheNodesBlockAndNoHostPort() {
+    // Started after node0 took the first block, so that node1 cannot have raced it for it.
+    agent.close();
     ContainerNetworks networks = new ContainerNetworks(store);
     networks.define(
         new NetworkSettings(new AddressPool(Cidr.parse("172.20.0.0/16"), 24), false), List.of());
     networks.assign("node0", "127.0.1.9");
+    agent = NodeAgent.start(config, store, runtime, InstantSource.system());
 
     state.applyAssignments(
         List.of(assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0)),
@@ -188,6 +208,59 @@ class NodeAgentTest {
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
     assertThat(containers("a.web.web")).extracting(ContainerInfo::id).containsExactly(id);
+  }
+
+  @Test
+  void anAgentRestartKeepsAHealthyInstanceHealthyInItsReports() throws Exception {
+    HttpServer app = HttpServer.create(new InetSocketAddress("127.0.1.1", 0), 0);
+    app.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    app.start();
+    try {
+      agent.close();
+      int port = app.getAddress().getPort();
+      config = config.withPorts(port, port);
+      agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+      HealthCheck check =
+          new HealthCheck.Http("/", Duration.ofMillis(200), Duration.ofSeconds(1), 1);
+      state.applyAssignments(
+          List.of(
+              assignment("a.web.web", "app:1", RestartPolicy.ALWAYS, TargetState.RUN, 0, check)),
+          List.of());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> status("a.web.web").map(s -> s.health() == Health.HEALTHY).orElse(false));
+      agent.close();
+      List<String> reported = new CopyOnWriteArrayList<>();
+      Watch watch =
+          store.watch(
+              DeploydKeys.instancesOf("node1"),
+              store.revision() + 1,
+              events ->
+                  events.forEach(
+                      e -> {
+                        if (e instanceof WatchEvent.Put put) {
+                          reported.add(put.kv().value());
+                        }
+                      }));
+      try {
+        agent = NodeAgent.start(config, store, runtime, InstantSource.system());
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(reported)
+            .as("reports written by the restarted agent")
+            .noneMatch(json -> json.contains("STARTING"));
+        assertThat(status("a.web.web").orElseThrow().health()).isEqualTo(Health.HEALTHY);
+      } finally {
+        watch.close();
+      }
+    } finally {
+      app.stop(0);
+    }
   }
 
   @Test

@@ -29,7 +29,13 @@ import java.util.Set;
 /**
  * What a webrouter serves, from deployd's records and the cluster configuration (pure): each web
  * proc's mountpoints, expanded with the cluster's current domains, pointing at the instances that
- * can take requests now — running and ready, not draining, on a node whose agent is alive.
+ * can take requests now — running and ready by its node's last report, not draining.
+ *
+ * <p>An instance leaves only on evidence: its report says it is not serving, or its assignment is
+ * draining or gone. A node whose heartbeat stopped keeps its instances here, because an agent,
+ * master or store that is down or restarting does not stop containers; nginx's own failure
+ * detection ({@code proxy_next_upstream}) steps over an instance that really went away until the
+ * engine, past the node's grace, moves it and removes its assignment.
  */
 public final class RouteTableBuilder {
   private RouteTableBuilder() {}
@@ -84,8 +90,7 @@ public final class RouteTableBuilder {
         problems.add(name + ": " + e.getMessage());
         continue;
       }
-      List<Backend> backends =
-          backends(byGroup.getOrDefault(name, List.of()), statuses, snapshot, now);
+      List<Backend> backends = backends(byGroup.getOrDefault(name, List.of()), statuses, now);
       for (Mountpoint m : mountpoints) {
         routes.add(new Route(name, m.host(), m.path(), web.httpsOnly(), backends));
       }
@@ -108,13 +113,10 @@ public final class RouteTableBuilder {
   }
 
   private static List<Backend> backends(
-      List<Assignment> copies,
-      Map<InstanceId, InstanceStatus> statuses,
-      DeploydSnapshot snapshot,
-      Instant now) {
+      List<Assignment> copies, Map<InstanceId, InstanceStatus> statuses, Instant now) {
     List<Backend> backends = new ArrayList<>();
     for (Assignment a : copies) {
-      if (a.draining() || a.target() != TargetState.RUN || !snapshot.alive().contains(a.node())) {
+      if (a.draining() || a.target() != TargetState.RUN) {
         continue;
       }
       InstanceStatus s = statuses.get(a.id());

@@ -329,7 +329,8 @@ class RouteTableBuilderTest {
           stopped                                | none    | RUN    | false    | true       | node2         | 20002     | STOPPED    | NONE      | 60              | false
           target STOP while still running        | http    | STOP   | false    | true       | node2         | 20002     | RUNNING    | HEALTHY   | 60              | false
           draining while still healthy           | http    | RUN    | true     | true       | node2         | 20002     | RUNNING    | HEALTHY   | 60              | false
-          its node's heartbeat is gone           | http    | RUN    | false    | false      | node2         | 20002     | RUNNING    | HEALTHY   | 60              | false
+          its node's heartbeat is gone (no proof) | http    | RUN    | false    | false      | node2         | 20002     | RUNNING    | HEALTHY   | 60              | true
+          heartbeat gone, last report unhealthy  | http    | RUN    | false    | false      | node2         | 20002     | RUNNING    | UNHEALTHY | 60              | false
           no status reported yet                 | http    | RUN    | false    | true       |               | 20002     | RUNNING    | HEALTHY   | 60              | false
           status reported by another (live) node | http    | RUN    | false    | true       | node1         | 20002     | RUNNING    | HEALTHY   | 60              | false
           no host port published                 | http    | RUN    | false    | true       | node2         | 0         | RUNNING    | HEALTHY   | 60              | false
