@@ -168,10 +168,15 @@ public final class LeaderElection implements AutoCloseable {
     while (true) {
       Signal signal;
       try {
-        signal = signals.take();
+        // The watch should tell of every change of the line; looking again every TTL anyway means
+        // a watch that silently stopped delivering delays a takeover by one TTL, not forever.
+        signal = signals.poll(ttl.toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+      if (signal == null) {
+        signal = Signal.CHANGED;
       }
       switch (signal) {
         case CLOSE -> {
