@@ -34,14 +34,18 @@ public final class EtcdServer implements AutoCloseable {
 
   private final Path etcd;
   private final Path dir;
+  private final String name;
   private final int clientPort;
   private final int peerPort;
+  // name=peer-url of every member; null for a single member.
+  private String initialCluster;
   private Process process;
   private boolean closed;
 
-  private EtcdServer(Path etcd, Path dir, int clientPort, int peerPort) {
+  private EtcdServer(Path etcd, Path dir, String name, int clientPort, int peerPort) {
     this.etcd = etcd;
     this.dir = dir;
+    this.name = name;
     this.clientPort = clientPort;
     this.peerPort = peerPort;
   }
@@ -64,7 +68,7 @@ public final class EtcdServer implements AutoCloseable {
     // Another process may take a port between our probe and etcd's bind: then try other ports.
     for (int attempt = 1; ; attempt++) {
       int[] ports = freePorts(2);
-      EtcdServer server = new EtcdServer(binary, newDataDir(), ports[0], ports[1]);
+      EtcdServer server = new EtcdServer(binary, newDataDir(), "lain-test", ports[0], ports[1]);
       LIVE.add(server);
       try {
         server.start();
@@ -108,6 +112,51 @@ public final class EtcdServer implements AutoCloseable {
    * @throws IllegalStateException with the end of etcd's log if it is not healthy within 20 s
    */
   public synchronized void start() {
+    launchProcess();
+    awaitHealthy();
+  }
+
+  /**
+   * Members of a cluster, each on its own free ports and data directory; they are healthy only
+   * together, so all are launched before any is waited for.
+   */
+  static List<EtcdServer> startMembers(int count) {
+    Path binary = RequiredServices.require("etcd", INSTALL_HINT);
+    int[] ports = freePorts(2 * count);
+    List<EtcdServer> members = new ArrayList<>();
+    List<String> peers = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      EtcdServer member =
+          new EtcdServer(binary, newDataDir(), "member" + (i + 1), ports[2 * i], ports[2 * i + 1]);
+      members.add(member);
+      peers.add(member.name + "=" + member.peerUrl());
+    }
+    try {
+      for (EtcdServer member : members) {
+        member.initialCluster = String.join(",", peers);
+        LIVE.add(member);
+        member.launchProcess();
+      }
+      for (EtcdServer member : members) {
+        member.awaitHealthy();
+      }
+    } catch (RuntimeException e) {
+      members.forEach(EtcdServer::close);
+      throw e;
+    }
+    return members;
+  }
+
+  /** This member's name in its cluster. */
+  public String name() {
+    return name;
+  }
+
+  private String peerUrl() {
+    return "http://127.0.0.1:" + peerPort;
+  }
+
+  private synchronized void launchProcess() {
     if (closed) {
       throw new IllegalStateException("this etcd was closed");
     }
@@ -115,17 +164,17 @@ public final class EtcdServer implements AutoCloseable {
       return;
     }
     String client = clientEndpoint();
-    String peer = "http://127.0.0.1:" + peerPort;
+    String peer = peerUrl();
     ProcessBuilder builder =
         new ProcessBuilder(
             etcd.toString(),
-            "--name=lain-test",
+            "--name=" + name,
             "--data-dir=" + dir.resolve("data"),
             "--listen-client-urls=" + client,
             "--advertise-client-urls=" + client,
             "--listen-peer-urls=" + peer,
             "--initial-advertise-peer-urls=" + peer,
-            "--initial-cluster=lain-test=" + peer,
+            "--initial-cluster=" + (initialCluster == null ? name + "=" + peer : initialCluster),
             "--initial-cluster-state=new",
             "--logger=zap",
             "--log-level=info");
@@ -139,7 +188,6 @@ public final class EtcdServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + etcd, e);
     }
-    awaitHealthy();
   }
 
   /** Stops etcd with SIGTERM and waits for it to exit (SIGKILL if it takes longer than 15 s). */

@@ -39,7 +39,7 @@ final class MasterOptions {
       description =
           "The leadership lease: a master that stops is replaced this long after (default"
               + " ${DEFAULT-VALUE}).")
-  String leaderTtl = "10s";
+  String leaderTtl = "2s";
 
   MasterConfig config() {
     String host = HostPort.host(listen, "--listen");
