@@ -13,6 +13,7 @@ import dev.lain.model.console.Maintainer;
 import dev.lain.model.console.Repo;
 import dev.lain.model.console.Role;
 import dev.lain.model.console.User;
+import dev.lain.model.deploy.MemorySize;
 import dev.lain.model.deploy.Operation;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.console.Apps;
@@ -25,6 +26,7 @@ import dev.lain.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +65,8 @@ public final class Console {
     this.clock = clock;
     this.users = new Users(store, clock);
     this.repos = new Repos(store, clock);
-    this.deployments = new Deployments(store, images, clock);
     this.audit = new AuditLog(store);
+    this.deployments = new Deployments(store, images, audit, clock);
     this.logs = logs;
   }
 
@@ -197,10 +199,10 @@ public final class Console {
         .toList();
   }
 
-  public AppView deploy(User caller, String app, Optional<String> metaVersion) {
+  public AppView deploy(User caller, String app, Optional<String> metaVersion, AuditNote note) {
     repos.require(app);
     requireMaintainer(caller, app);
-    AppRecord record = deployments.deploy(app, metaVersion, caller.name());
+    AppRecord record = deployments.deploy(app, metaVersion, caller.name(), note);
     return Views.app(record, deployments.podGroups(app));
   }
 
@@ -211,15 +213,15 @@ public final class Console {
     return Views.app(record, deployments.podGroups(app));
   }
 
-  public AppView upgrade(User caller, String app, Optional<String> metaVersion) {
+  public AppView upgrade(User caller, String app, Optional<String> metaVersion, AuditNote note) {
     repos.require(app);
     requireMaintainer(caller, app);
-    AppRecord record = deployments.upgrade(app, metaVersion, caller.name(), Apps.UPGRADE);
+    AppRecord record = deployments.upgrade(app, metaVersion, caller.name(), Apps.UPGRADE, note);
     return Views.app(record, deployments.podGroups(app));
   }
 
   /** Rolls back to {@code metaVersion}, or to the version deployed before the current one. */
-  public AppView rollback(User caller, String app, Optional<String> metaVersion) {
+  public AppView rollback(User caller, String app, Optional<String> metaVersion, AuditNote note) {
     repos.require(app);
     requireMaintainer(caller, app);
     AppRecord current = apps().requireDeployed(app).value();
@@ -235,18 +237,19 @@ public final class Console {
                                     + app
                                     + " has no earlier version to roll back to; name one with"
                                     + " meta_version")));
-    AppRecord record = deployments.upgrade(app, Optional.of(target), caller.name(), Apps.ROLLBACK);
+    AppRecord record =
+        deployments.upgrade(app, Optional.of(target), caller.name(), Apps.ROLLBACK, note);
     return Views.app(record, deployments.podGroups(app));
   }
 
-  public void undeploy(User caller, String app) {
+  public void undeploy(User caller, String app, AuditNote note) {
     repos.require(app);
     requireAppAdmin(caller, app);
     if (protectedApps().contains(app)) {
       throw ConsoleException.forbidden(
           "app " + app + " is protected (cluster config protected_apps): it cannot be undeployed");
     }
-    deployments.undeploy(app, caller.name());
+    deployments.undeploy(app, caller.name(), note);
   }
 
   public List<HistoryEntry> history(User caller, String app) {
@@ -276,13 +279,24 @@ public final class Console {
   }
 
   /** Instances, cpu and memory in one write: nothing of a request is applied without the rest. */
-  public ProcView scale(User caller, String app, String proc, PodGroups.Resize resize) {
+  public ProcView scale(
+      User caller, String app, String proc, PodGroups.Resize resize, AuditNote note) {
     repos.require(app);
     requireMaintainer(caller, app);
     apps().requireDeployed(app);
     PodGroupView group = podGroup(app, proc);
-    deployments.podGroups().resize(group.name(), resize);
+    deployments
+        .podGroups()
+        .resize(group.name(), resize, audit.entry(note.record(202, scaling(app, proc, resize))));
     return Views.proc(podGroup(app, proc));
+  }
+
+  private static String scaling(String app, String proc, PodGroups.Resize resize) {
+    List<String> parts = new ArrayList<>();
+    resize.numInstances().ifPresent(n -> parts.add(n + " instances"));
+    resize.cpuLevel().ifPresent(c -> parts.add("cpu " + c));
+    resize.memoryBytes().ifPresent(m -> parts.add("memory " + MemorySize.format(m)));
+    return "scaling " + app + " " + proc + " to " + String.join(", ", parts);
   }
 
   /** {@code start}, {@code stop} or {@code restart} one instance, or all when it is empty. */

@@ -122,17 +122,34 @@ public final class ConsoleServer implements AutoCloseable {
     void handle(Call call) throws Exception;
   }
 
+  /** Builds the audit record of a request. */
+  @FunctionalInterface
+  private interface AuditRecords {
+    AuditRecord of(Context ctx, String user, String action, int status, String message);
+  }
+
   /** One request being handled. */
   private static final class Call {
     final Context ctx;
     final User caller;
+    final AuditRecords auditRecords;
     String action;
     String message = "";
+    // The change wrote this request's audit record in its own transaction.
+    boolean audited;
 
-    Call(Context ctx, User caller, String action) {
+    Call(Context ctx, User caller, String action, AuditRecords auditRecords) {
       this.ctx = ctx;
       this.caller = caller;
       this.action = action;
+      this.auditRecords = auditRecords;
+    }
+
+    /** The {@link AuditNote} of this request: the change that takes it writes it. */
+    AuditRecord audit(int status, String msg) {
+      message = msg;
+      audited = true;
+      return auditRecords.of(ctx, caller.name(), action, status, msg);
     }
 
     String param(String name) {
@@ -350,8 +367,8 @@ public final class ConsoleServer implements AutoCloseable {
             JsonBody body = c.body("appname", "meta_version");
             String app = Names.app(body.requiredString("appname"));
             c.ctx.attribute("lain.console.app", app);
-            AppView view = console.deploy(c.caller, app, body.string("meta_version"));
-            c.replyApp(202, "deploying " + app + " " + view.metaVersion(), view);
+            AppView view = console.deploy(c.caller, app, body.string("meta_version"), c::audit);
+            c.replyApp(202, c.message, view);
           });
       route(
           HandlerType.GET,
@@ -365,16 +382,16 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             JsonBody body = c.body("meta_version");
             String app = c.param("app");
-            AppView view = console.upgrade(c.caller, app, body.string("meta_version"));
-            c.replyApp(202, "upgrading " + app + " to " + view.metaVersion(), view);
+            AppView view = console.upgrade(c.caller, app, body.string("meta_version"), c::audit);
+            c.replyApp(202, c.message, view);
           });
       route(
           HandlerType.DELETE,
           "/apps/{app}",
           "app.undeploy",
           c -> {
-            console.undeploy(c.caller, c.param("app"));
-            c.reply(202, "undeploying " + c.param("app"));
+            console.undeploy(c.caller, c.param("app"), c::audit);
+            c.reply(202, c.message);
           });
       route(
           HandlerType.GET,
@@ -405,8 +422,8 @@ public final class ConsoleServer implements AutoCloseable {
           c -> {
             JsonBody body = c.body("meta_version");
             String app = c.param("app");
-            AppView view = console.rollback(c.caller, app, body.string("meta_version"));
-            c.replyApp(202, "rolling " + app + " back to " + view.metaVersion(), view);
+            AppView view = console.rollback(c.caller, app, body.string("meta_version"), c::audit);
+            c.replyApp(202, c.message, view);
           });
       route(
           HandlerType.GET,
@@ -485,20 +502,8 @@ public final class ConsoleServer implements AutoCloseable {
           records(
               () ->
                   new PodGroups.Resize(body.integer("num_instances"), memory, body.integer("cpu")));
-      ProcView view = console.scale(c.caller, app, proc, resize);
-      c.reply(
-          202,
-          "scaling "
-              + app
-              + " "
-              + proc
-              + " to "
-              + view.numInstances()
-              + " instances, cpu "
-              + view.cpu()
-              + ", memory "
-              + view.memory(),
-          new Replies.ProcReply(view, ""));
+      ProcView view = console.scale(c.caller, app, proc, resize, c::audit);
+      c.reply(202, c.message, new Replies.ProcReply(view, ""));
     }
 
     private static OptionalLong memoryBytes(Optional<String> text) {
@@ -609,15 +614,17 @@ public final class ConsoleServer implements AutoCloseable {
       String user = Names.ANONYMOUS;
       int status;
       String message;
+      boolean failed = true;
       try {
         User caller = authenticated ? authenticate(ctx) : null;
         if (caller != null) {
           user = caller.name();
         }
-        call = new Call(ctx, caller, action);
+        call = new Call(ctx, caller, action, this::auditRecord);
         handler.handle(call);
         status = ctx.statusCode();
         message = call.message;
+        failed = false;
       } catch (ConsoleException e) {
         status = e.code().httpStatus();
         message = e.getMessage();
@@ -643,7 +650,13 @@ public final class ConsoleServer implements AutoCloseable {
         error(ctx, status, ErrorCode.INTERNAL.wireName(), message);
       }
       if (isMutating(ctx.method())) {
-        audit(ctx, user, call == null ? action : call.action, status, message);
+        AuditRecord record =
+            auditRecord(ctx, user, call == null ? action : call.action, status, message);
+        if (!failed && call.audited) {
+          logAudited(record);
+        } else {
+          audit(record);
+        }
       }
     }
 
@@ -658,7 +671,7 @@ public final class ConsoleServer implements AutoCloseable {
         } catch (RuntimeException e) {
           log.debug("no caller for an unknown endpoint: {}", e.toString());
         }
-        audit(ctx, user, "unknown", 404, message);
+        audit(auditRecord(ctx, user, "unknown", 404, message));
       }
     }
 
@@ -669,23 +682,36 @@ public final class ConsoleServer implements AutoCloseable {
           || method == HandlerType.DELETE;
     }
 
-    private void audit(Context ctx, String user, String action, int status, String message) {
+    private AuditRecord auditRecord(
+        Context ctx, String user, String action, int status, String message) {
       String app = ctx.attribute("lain.console.app");
       if (app == null) {
         app = ctx.pathParamMap().getOrDefault("app", "");
       }
       String shortMessage = Names.redact(message);
-      AuditRecord record =
-          new AuditRecord(
-              console.clock().instant(),
-              user,
-              ctx.method().name(),
-              Names.shorten(Names.redact(ctx.path())),
-              Names.shorten(Names.redact(app)),
-              action,
-              status,
-              shortMessage.length() > 200 ? shortMessage.substring(0, 197) + "..." : shortMessage);
-      log.info("{} {} {} -> {} {}", user, record.method(), record.path(), status, record.message());
+      return new AuditRecord(
+          console.clock().instant(),
+          user,
+          ctx.method().name(),
+          Names.shorten(Names.redact(ctx.path())),
+          Names.shorten(Names.redact(app)),
+          action,
+          status,
+          shortMessage.length() > 200 ? shortMessage.substring(0, 197) + "..." : shortMessage);
+    }
+
+    private static void logAudited(AuditRecord record) {
+      log.info(
+          "{} {} {} -> {} {}",
+          record.user(),
+          record.method(),
+          record.path(),
+          record.status(),
+          record.message());
+    }
+
+    private void audit(AuditRecord record) {
+      logAudited(record);
       try {
         console.record(record);
       } catch (RuntimeException e) {

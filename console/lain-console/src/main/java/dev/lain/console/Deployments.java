@@ -5,8 +5,10 @@ import dev.lain.model.ClusterDomains;
 import dev.lain.model.console.AppRecord;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.records.RecordException;
+import dev.lain.records.StoreChange;
 import dev.lain.records.config.ClusterConfigStore;
 import dev.lain.records.console.Apps;
+import dev.lain.records.console.AuditLog;
 import dev.lain.records.console.Names;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.deployd.PodGroups;
@@ -37,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * them through {@link PodGroups}. Only desired state is written; the engine carries it out, so
  * these return as soon as it is.
  *
- * <p>Two requests on one app are kept apart twice: a lock per app within this console, and the app
- * record's claim ({@link Apps#claim}) before any pod group is touched, which also stops a console
- * on another master.
+ * <p>Each operation is one store transaction: its pod groups, the app record, the history entry and
+ * the audit record, on condition that none changed since read ({@link StoreChange}). A console that
+ * dies mid-operation leaves all of it or none, and nothing that blocks the next one; two requests
+ * on one app (on one master or two) cannot interleave, the later one is retried on what the first
+ * wrote.
  */
 final class Deployments {
   private static final Logger log = LoggerFactory.getLogger(Deployments.class);
@@ -48,15 +52,17 @@ final class Deployments {
   private final Apps apps;
   private final PodGroups podGroups;
   private final AppImages images;
+  private final AuditLog auditLog;
   private final InstantSource clock;
 
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  Deployments(Store store, AppImages images, InstantSource clock) {
+  Deployments(Store store, AppImages images, AuditLog auditLog, InstantSource clock) {
     this.store = store;
     this.apps = new Apps(store, clock);
     this.podGroups = new PodGroups(new DeploydState(store));
     this.images = images;
+    this.auditLog = auditLog;
     this.clock = clock;
   }
 
@@ -181,135 +187,118 @@ final class Deployments {
             + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : ""));
   }
 
+  /** Attempts of an operation whose records changed under it before it is refused. */
+  private static final int ATTEMPTS = 5;
+
   /** The first deploy of an app. */
-  AppRecord deploy(String app, Optional<String> version, String user) {
+  AppRecord deploy(String app, Optional<String> version, String user, AuditNote audit) {
     return locked(
         app,
         () -> {
-          if (apps.get(app).isPresent()) {
-            throw ConsoleException.conflict(
-                "app " + app + " is deployed already: upgrade it with PUT /api/v1/apps/" + app);
-          }
+          refuseIfDeployed(app);
           Target target = resolve(app, version);
-          AppRecord claim = record(app, target, AppRecord.DEPLOYING, user);
-          long claimed = apps.claim(app, 0, claim);
-          List<String> created = new ArrayList<>();
-          try {
+          String message = "deploying " + app + " " + target.metaVersion();
+          for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            refuseIfDeployed(app);
+            AppRecord done = record(app, target, AppRecord.DEPLOYED, user);
+            StoreChange change = apps.put(app, 0, done);
             for (PodGroupSpec spec : target.specs()) {
-              createOrUpgrade(spec, false);
-              created.add(spec.name());
+              // A pod group of that name is left from an app record lost some other way: take it.
+              change = change.plus(podGroups.deployment(spec, true));
             }
-          } catch (RuntimeException e) {
-            // Undo, so that the next POST starts from nothing.
-            for (String name : created) {
-              quietly(() -> podGroups.remove(name));
+            change =
+                change
+                    .plus(apps.nextHistoryEntry(app, Apps.DEPLOY, target.metaVersion(), "", user))
+                    .plus(auditLog.entry(audit.record(202, message)));
+            if (change.commit(store)) {
+              return done;
             }
-            quietly(() -> apps.remove(app, claimed));
-            throw e;
           }
-          AppRecord done = claim.withState(AppRecord.DEPLOYED, "", clock.instant());
-          release(app, claimed, done);
-          apps.appendHistory(app, Apps.DEPLOY, target.metaVersion(), "", user);
-          return done;
+          throw changedMeanwhile(app);
         });
+  }
+
+  private void refuseIfDeployed(String app) {
+    if (apps.get(app).isPresent()) {
+      throw ConsoleException.conflict(
+          "app " + app + " is deployed already: upgrade it with PUT /api/v1/apps/" + app);
+    }
   }
 
   /**
    * An upgrade (or a rollback, which is an upgrade to an earlier version): procs gone from
    * lain.yaml are removed, new ones created, the rest rolling-upgraded with their live instance
-   * count, cpu and memory carried over. On a failure the record goes back to the version that ran,
-   * with the error.
+   * count, cpu and memory carried over.
    */
-  AppRecord upgrade(String app, Optional<String> version, String user, String action) {
+  AppRecord upgrade(
+      String app, Optional<String> version, String user, String action, AuditNote audit) {
     return locked(
         app,
         () -> {
-          Versioned<AppRecord> current = apps.requireDeployed(app);
-          apps.refuseWhileClaimed(app, current.value());
+          apps.requireDeployed(app);
           Target target = resolve(app, version);
-          AppRecord claim = record(app, target, AppRecord.DEPLOYING, user);
-          long claimed = apps.claim(app, current.modRevision(), claim);
-          try {
-            apply(app, target.specs());
-          } catch (RuntimeException e) {
-            String why = clientMessage(e);
-            AppRecord failed =
-                current
-                    .value()
-                    .withState(
-                        AppRecord.ERROR,
-                        action + " to " + target.metaVersion() + " failed: " + why,
-                        clock.instant());
-            quietly(() -> release(app, claimed, failed));
-            throw e;
+          String message =
+              (action.equals(Apps.ROLLBACK)
+                      ? "rolling " + app + " back to "
+                      : "upgrading " + app + " to ")
+                  + target.metaVersion();
+          for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Versioned<AppRecord> current = apps.requireDeployed(app);
+            AppRecord done = record(app, target, AppRecord.DEPLOYED, user);
+            StoreChange change = apps.put(app, current.modRevision(), done);
+            Set<String> gone = new LinkedHashSet<>();
+            for (PodGroupView v : podGroups(app)) {
+              gone.add(v.name());
+            }
+            for (PodGroupSpec spec : target.specs()) {
+              change = change.plus(podGroups.deployment(spec, true));
+              gone.remove(spec.name());
+            }
+            for (String name : gone) {
+              change = change.plus(podGroups.removal(name));
+            }
+            change =
+                change
+                    .plus(
+                        apps.nextHistoryEntry(
+                            app, action, target.metaVersion(), current.value().metaVersion(), user))
+                    .plus(auditLog.entry(audit.record(202, message)));
+            if (change.commit(store)) {
+              return done;
+            }
           }
-          AppRecord done = claim.withState(AppRecord.DEPLOYED, "", clock.instant());
-          release(app, claimed, done);
-          apps.appendHistory(
-              app, action, target.metaVersion(), current.value().metaVersion(), user);
-          return done;
+          throw changedMeanwhile(app);
         });
-  }
-
-  private void apply(String app, List<PodGroupSpec> specs) {
-    Set<String> existing = new LinkedHashSet<>();
-    for (PodGroupView v : podGroups(app)) {
-      existing.add(v.name());
-    }
-    for (PodGroupSpec spec : specs) {
-      createOrUpgrade(spec, existing.remove(spec.name()));
-    }
-    for (String gone : existing) {
-      podGroups.remove(gone);
-    }
-  }
-
-  /** Creates the pod group, or upgrades it keeping its live instance count and limits. */
-  private void createOrUpgrade(PodGroupSpec spec, boolean exists) {
-    if (!exists) {
-      try {
-        podGroups.create(spec);
-        return;
-      } catch (RecordException e) {
-        if (e.code() != RecordException.Code.CONFLICT) {
-          throw e;
-        }
-        // Left behind by an earlier deploy that did not finish: take it over.
-      }
-    }
-    podGroups.upgrade(spec.name(), spec, true);
   }
 
   /** Removes every pod group of the app and its record; the repo and the history stay. */
-  void undeploy(String app, String user) {
+  void undeploy(String app, String user, AuditNote audit) {
     locked(
         app,
         () -> {
-          Versioned<AppRecord> current = apps.requireDeployed(app);
-          apps.refuseWhileClaimed(app, current.value());
-          long claimed =
-              apps.claim(
-                  app,
-                  current.modRevision(),
-                  current
-                      .value()
-                      .withState(AppRecord.DEPLOYING, "", clock.instant())
-                      .withUpdatedBy(user));
-          for (PodGroupView v : podGroups(app)) {
-            try {
-              podGroups.remove(v.name());
-            } catch (RecordException e) {
-              if (e.code() != RecordException.Code.NOT_FOUND) {
-                throw e;
-              }
+          for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Versioned<AppRecord> current = apps.requireDeployed(app);
+            StoreChange change = apps.removal(app, current.modRevision());
+            for (PodGroupView v : podGroups(app)) {
+              change = change.plus(podGroups.removal(v.name()));
+            }
+            change =
+                change
+                    .plus(
+                        apps.nextHistoryEntry(
+                            app, Apps.UNDEPLOY, "", current.value().metaVersion(), user))
+                    .plus(auditLog.entry(audit.record(202, "undeploying " + app)));
+            if (change.commit(store)) {
+              return null;
             }
           }
-          if (!apps.remove(app, claimed)) {
-            log.warn("the record of {} changed while this console undeployed it", app);
-          }
-          apps.appendHistory(app, Apps.UNDEPLOY, "", current.value().metaVersion(), user);
-          return null;
+          throw changedMeanwhile(app);
         });
+  }
+
+  private static ConsoleException changedMeanwhile(String app) {
+    return ConsoleException.conflict(
+        "app " + app + " is being changed by someone else; try again when that is done");
   }
 
   private AppRecord record(String app, Target target, String state, String user) {
@@ -322,13 +311,6 @@ final class Deployments {
         clock.instant(),
         "",
         user);
-  }
-
-  /** Ends a claim with the outcome, unless someone took a stale claim over meanwhile. */
-  private void release(String app, long claimed, AppRecord outcome) {
-    if (!apps.release(app, claimed, outcome)) {
-      log.warn("the record of {} changed while this console deployed it; leaving it", app);
-    }
   }
 
   private <T> T locked(String app, Supplier<T> action) {
@@ -350,13 +332,5 @@ final class Deployments {
       case RecordException r -> r.getMessage();
       default -> "internal error; see the master's log";
     };
-  }
-
-  private static void quietly(Runnable cleanup) {
-    try {
-      cleanup.run();
-    } catch (RuntimeException e) {
-      log.warn("cleanup after a failed deploy failed too", e);
-    }
   }
 }

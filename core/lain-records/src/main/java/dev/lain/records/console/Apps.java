@@ -3,12 +3,11 @@ package dev.lain.records.console;
 import dev.lain.model.console.AppRecord;
 import dev.lain.model.console.HistoryEntry;
 import dev.lain.records.RecordException;
+import dev.lain.records.StoreChange;
 import dev.lain.records.deployd.Versioned;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
 import dev.lain.store.Txn;
-import dev.lain.store.TxnResult;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +17,16 @@ import java.util.Optional;
  * Deployed apps ({@code /lain/console/apps/<app>}, LAIN's key) and their history of versions
  * ({@code /lain/console/history/<app>/<n>}).
  *
- * <p>A deploy, upgrade or undeploy first <em>claims</em> the app record: a compare-and-set that
- * marks it {@code deploying}, so of two requests (on one master or two) only one proceeds. A claim
- * older than {@link #CLAIM_TIMEOUT} is taken to be left by a console that stopped mid-change and
- * may be taken over.
+ * <p>A deploy, upgrade, rollback or undeploy writes the app record, its pod groups, the history
+ * entry and the audit record in one transaction, on condition that none of them changed since they
+ * were read: of two requests (on one master or two) one wins and the other is told to try again,
+ * and a console that dies in the middle leaves nothing half done and nothing held.
  */
 public final class Apps {
   public static final String DEPLOY = "deploy";
   public static final String UPGRADE = "upgrade";
   public static final String ROLLBACK = "rollback";
   public static final String UNDEPLOY = "undeploy";
-
-  /** Writing pod groups takes well under a second; a claim this old has lost its console. */
-  public static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
 
   private final Store store;
   private final InstantSource clock;
@@ -61,48 +57,20 @@ public final class Apps {
   }
 
   /**
-   * Marks the app as being changed: a compare-and-set against the record as read ({@code 0}: it
-   * must not exist), so of two requests only one gets it. Returns the revision of the claim.
-   *
-   * @throws RecordException {@code CONFLICT} when someone else changed the record meanwhile
+   * The write of the app record, on condition that it is still at {@code expectedRevision} ({@code
+   * 0}: that it does not exist).
    */
-  public long claim(String app, long expectedRevision, AppRecord claim) {
-    TxnResult result =
-        store.commit(
-            Txn.when(List.of(new Txn.ModRevisionIs(ConsoleKeys.app(app), expectedRevision)))
-                .then(List.of(new Txn.Put(ConsoleKeys.app(app), ConsoleJson.write(claim)))));
-    if (!result.succeeded()) {
-      throw RecordException.conflict("app " + app + " is being changed by someone else");
-    }
-    return result.revision();
+  public StoreChange put(String app, long expectedRevision, AppRecord record) {
+    return StoreChange.of(
+        List.of(new Txn.ModRevisionIs(ConsoleKeys.app(app), expectedRevision)),
+        List.of(new Txn.Put(ConsoleKeys.app(app), ConsoleJson.write(record))));
   }
 
-  /** Refuses while another request holds the app (unless its claim is older than the timeout). */
-  public void refuseWhileClaimed(String app, AppRecord record) {
-    if (record.runningState().equals(AppRecord.DEPLOYING)
-        && record.lastUpdate().plus(CLAIM_TIMEOUT).isAfter(clock.instant())) {
-      throw RecordException.conflict(
-          "app "
-              + app
-              + " is being changed by "
-              + record.updatedBy()
-              + " since "
-              + record.lastUpdate()
-              + "; try again when that is done");
-    }
-  }
-
-  /**
-   * Ends a claim with its outcome; false (and nothing written) if someone took a stale claim over
-   * meanwhile.
-   */
-  public boolean release(String app, long claimed, AppRecord outcome) {
-    return store.compareAndSet(ConsoleKeys.app(app), claimed, ConsoleJson.write(outcome));
-  }
-
-  /** Drops the app record of an undeployed app; false if it changed since {@code claimed}. */
-  public boolean remove(String app, long claimed) {
-    return store.compareAndDelete(ConsoleKeys.app(app), claimed);
+  /** The removal of the app record, on condition that it is still at {@code expectedRevision}. */
+  public StoreChange removal(String app, long expectedRevision) {
+    return StoreChange.of(
+        List.of(new Txn.ModRevisionIs(ConsoleKeys.app(app), expectedRevision)),
+        List.of(new Txn.Delete(ConsoleKeys.app(app))));
   }
 
   /** Newest first. */
@@ -124,18 +92,16 @@ public final class Apps {
         .findFirst();
   }
 
-  /** Adds the next entry of the app's history. */
-  public void appendHistory(
+  /** The write of the next entry of the app's history, on condition that it is still the next. */
+  public StoreChange nextHistoryEntry(
       String app, String action, String metaVersion, String previous, String user) {
-    for (int attempt = 0; attempt < 10; attempt++) {
-      List<HistoryEntry> history = history(app);
-      long next = history.isEmpty() ? 1 : history.get(0).version() + 1;
-      HistoryEntry entry =
-          new HistoryEntry(next, metaVersion, previous, action, user, clock.instant());
-      if (store.compareAndSet(ConsoleKeys.historyEntry(app, next), 0, ConsoleJson.write(entry))) {
-        return;
-      }
-    }
-    throw RecordException.conflict("the history of " + app + " keeps changing; try again");
+    List<HistoryEntry> history = history(app);
+    long next = history.isEmpty() ? 1 : history.get(0).version() + 1;
+    HistoryEntry entry =
+        new HistoryEntry(next, metaVersion, previous, action, user, clock.instant());
+    String key = ConsoleKeys.historyEntry(app, next);
+    return StoreChange.of(
+        List.of(new Txn.ModRevisionIs(key, 0)),
+        List.of(new Txn.Put(key, ConsoleJson.write(entry))));
   }
 }

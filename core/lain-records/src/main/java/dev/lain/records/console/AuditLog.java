@@ -1,8 +1,10 @@
 package dev.lain.records.console;
 
 import dev.lain.model.console.AuditRecord;
+import dev.lain.records.StoreChange;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Store;
+import dev.lain.store.Txn;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,15 +36,20 @@ public final class AuditLog {
   }
 
   public void append(AuditRecord record) {
+    store.commit(entry(record).txn());
+    if (writes.incrementAndGet() % TRIM_EVERY == 0) {
+      trim();
+    }
+  }
+
+  /** The write of a record, to commit with the change it tells of (trimmed by later appends). */
+  public StoreChange entry(AuditRecord record) {
     String key =
         ConsoleKeys.AUDIT
             + String.format(
                 "%013d-%012d-%08x",
                 record.time().toEpochMilli(), SEQUENCE.incrementAndGet(), RANDOM.nextInt());
-    store.put(key, ConsoleJson.write(record));
-    if (writes.incrementAndGet() % TRIM_EVERY == 0) {
-      trim();
-    }
+    return StoreChange.of(List.of(), List.of(new Txn.Put(key, ConsoleJson.write(record))));
   }
 
   /** Newest first, at most {@code limit}. */

@@ -9,6 +9,7 @@ import dev.lain.model.deploy.NodeMode;
 import dev.lain.model.deploy.PodGroupCondition;
 import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.router.RouterStatus;
+import dev.lain.records.StoreChange;
 import dev.lain.store.Fence;
 import dev.lain.store.KeyValue;
 import dev.lain.store.Listing;
@@ -71,55 +72,61 @@ public final class DeploydState {
 
   /** Creates a pod group; false if one of that name exists. */
   public boolean createPodGroup(PodGroupRecord record) {
-    // A pod group removed a moment ago may still have containers named after its versions: the new
-    // one numbers its versions on from the old one's, so no container name is ever used twice.
+    return commit(podGroupCreation(record).txn()).succeeded();
+  }
+
+  /**
+   * The writes that create a pod group, on condition that none of that name exists. A pod group
+   * removed a moment ago may still have containers named after its versions: the new one numbers
+   * its versions on from the old one's, so no container name is ever used twice.
+   */
+  public StoreChange podGroupCreation(PodGroupRecord record) {
     Optional<KeyValue> retired = store.get(DeploydKeys.retiredVersion(record.name()));
     long last = retired.map(kv -> Long.parseLong(kv.value().strip())).orElse(0L);
     if (record.spec().version() <= last) {
       record = record.withSpec(record.spec().withVersion(last + 1));
     }
-    return commit(
-            Txn.when(
-                    List.of(
-                        new Txn.ModRevisionIs(DeploydKeys.podGroup(record.name()), 0),
-                        new Txn.ModRevisionIs(
-                            DeploydKeys.retiredVersion(record.name()),
-                            retired.map(KeyValue::modRevision).orElse(0L))))
-                .then(
-                    List.of(
-                        new Txn.Put(
-                            DeploydKeys.podGroup(record.name()), DeploydJson.write(record)))))
-        .succeeded();
+    return StoreChange.of(
+        List.of(
+            new Txn.ModRevisionIs(DeploydKeys.podGroup(record.name()), 0),
+            new Txn.ModRevisionIs(
+                DeploydKeys.retiredVersion(record.name()),
+                retired.map(KeyValue::modRevision).orElse(0L))),
+        List.of(new Txn.Put(DeploydKeys.podGroup(record.name()), DeploydJson.write(record))));
   }
 
   /** Replaces a pod group if nobody changed it since {@code expectedRevision}. */
   public boolean updatePodGroup(PodGroupRecord record, long expectedRevision) {
-    return commit(
-            Txn.when(
-                    List.of(
-                        new Txn.ModRevisionIs(
-                            DeploydKeys.podGroup(record.name()), expectedRevision)))
-                .then(
-                    List.of(
-                        new Txn.Put(
-                            DeploydKeys.podGroup(record.name()), DeploydJson.write(record)))))
-        .succeeded();
+    return commit(podGroupUpdate(record, expectedRevision).txn()).succeeded();
+  }
+
+  public StoreChange podGroupUpdate(PodGroupRecord record, long expectedRevision) {
+    return StoreChange.of(
+        List.of(new Txn.ModRevisionIs(DeploydKeys.podGroup(record.name()), expectedRevision)),
+        List.of(new Txn.Put(DeploydKeys.podGroup(record.name()), DeploydJson.write(record))));
   }
 
   /** Removes a pod group's desired state and condition; its instances go with the next pass. */
   public boolean removePodGroup(String name) {
-    Optional<KeyValue> current = store.get(DeploydKeys.podGroup(name));
-    if (current.isEmpty()) {
-      return false;
-    }
-    long version = DeploydJson.read(current.get().value(), PodGroupRecord.class).spec().version();
-    commit(
-        Txn.always(
-            List.of(
-                new Txn.Delete(DeploydKeys.podGroup(name)),
-                new Txn.Delete(DeploydKeys.podGroupCondition(name)),
-                new Txn.Put(DeploydKeys.retiredVersion(name), Long.toString(version)))));
-    return true;
+    Optional<StoreChange> removal = podGroupRemoval(name);
+    removal.ifPresent(change -> commit(Txn.always(change.operations())));
+    return removal.isPresent();
+  }
+
+  /** The writes that remove the pod group as it is now; empty if there is none. */
+  public Optional<StoreChange> podGroupRemoval(String name) {
+    return podGroup(name)
+        .map(
+            current ->
+                StoreChange.of(
+                    List.of(
+                        new Txn.ModRevisionIs(DeploydKeys.podGroup(name), current.modRevision())),
+                    List.of(
+                        new Txn.Delete(DeploydKeys.podGroup(name)),
+                        new Txn.Delete(DeploydKeys.podGroupCondition(name)),
+                        new Txn.Put(
+                            DeploydKeys.retiredVersion(name),
+                            Long.toString(current.value().spec().version())))));
   }
 
   public void setCondition(String podGroup, PodGroupCondition condition) {
@@ -261,6 +268,11 @@ public final class DeploydState {
   /** The engine's status, for {@code GET /api/status} and operators. */
   public void putEngineStatus(EngineStatus status) {
     commit(Txn.always(List.of(new Txn.Put(DeploydKeys.ENGINE, DeploydJson.write(status)))));
+  }
+
+  /** Commits planned writes (through the fence, if leading); false if a condition failed. */
+  public boolean commit(StoreChange change) {
+    return commit(change.txn()).succeeded();
   }
 
   /** A transaction, fenced when this is the leader's view. */

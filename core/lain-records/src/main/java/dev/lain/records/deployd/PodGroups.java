@@ -12,6 +12,7 @@ import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.web.Mountpoints;
 import dev.lain.records.RecordException;
+import dev.lain.records.StoreChange;
 import dev.lain.store.StoreException;
 import java.util.List;
 import java.util.Optional;
@@ -65,11 +66,16 @@ public final class PodGroups {
 
   /** Deploys a new pod group; its spec becomes version 1 (or follows a removed one's). */
   public void create(PodGroupSpec spec) {
-    checkMountpoints(spec);
-    if (!read(() -> state.createPodGroup(PodGroupRecord.deployed(spec.withVersion(1))))) {
+    if (!commit(creation(spec))) {
       throw RecordException.conflict(
-          "pod group " + spec.name() + " exists already: upgrade or remove it");
+          "pod group " + spec.name() + " exists already: upgrade it or remove it");
     }
+  }
+
+  /** The writes of {@link #create}, to commit with others; they fail if the pod group exists. */
+  public StoreChange creation(PodGroupSpec spec) {
+    checkMountpoints(spec);
+    return read(() -> state.podGroupCreation(PodGroupRecord.deployed(spec.withVersion(1))));
   }
 
   public void remove(String name) {
@@ -78,14 +84,26 @@ public final class PodGroups {
     }
   }
 
+  /** The writes of {@link #remove}, to commit with others; they fail if it changes meanwhile. */
+  public StoreChange removal(String name) {
+    return read(() -> state.podGroupRemoval(name))
+        .orElseThrow(() -> RecordException.notFound("no pod group " + name));
+  }
+
   /**
    * Changes the instance count and the container's limits in one write, so that a request for both
    * never ends half applied. New limits need new containers: they make a new version (a rolling
    * upgrade); a count alone does not.
    */
   public PodGroupRecord resize(String name, Resize resize) {
+    return resize(name, resize, StoreChange.NONE);
+  }
+
+  /** A resize that commits together with {@code alsoWrite} (its audit record), or not at all. */
+  public PodGroupRecord resize(String name, Resize resize, StoreChange alsoWrite) {
     return change(
         name,
+        alsoWrite,
         r -> {
           PodGroupSpec spec = r.spec();
           ContainerSpec c = spec.container();
@@ -105,30 +123,51 @@ public final class PodGroups {
    * keeps what was scaled since lain.yaml).
    */
   public PodGroupRecord upgrade(String name, PodGroupSpec next, boolean keepLimits) {
+    checkUpgrade(name, next);
+    return change(name, StoreChange.NONE, r -> upgraded(r, next, keepLimits));
+  }
+
+  /**
+   * The writes of {@link #upgrade} to the pod group as it is now, or of {@link #create} if there is
+   * none, to commit with others; they fail if it changes meanwhile.
+   */
+  public StoreChange deployment(PodGroupSpec next, boolean keepLimits) {
+    checkUpgrade(next.name(), next);
+    return read(
+        () ->
+            state
+                .podGroup(next.name())
+                .map(
+                    current ->
+                        state.podGroupUpdate(
+                            upgraded(current.value(), next, keepLimits), current.modRevision()))
+                .orElseGet(() -> creation(next)));
+  }
+
+  private static void checkUpgrade(String name, PodGroupSpec next) {
     if (!next.name().equals(name)) {
       throw RecordException.invalid("the spec is for " + next.name() + ", not " + name);
     }
     checkMountpoints(next);
-    return change(
-        name,
-        r -> {
-          ContainerSpec live = r.spec().container();
-          ContainerSpec container =
-              keepLimits
-                  ? next.container().withLimits(live.memoryBytes(), live.cpuLevel())
-                  : next.container();
-          return r.upgradedTo(
-              next.with(
-                  s ->
-                      s.container(container)
-                          .version(r.spec().version() + 1)
-                          .numInstances(r.spec().numInstances())));
-        });
+  }
+
+  private static PodGroupRecord upgraded(PodGroupRecord r, PodGroupSpec next, boolean keepLimits) {
+    ContainerSpec live = r.spec().container();
+    ContainerSpec container =
+        keepLimits
+            ? next.container().withLimits(live.memoryBytes(), live.cpuLevel())
+            : next.container();
+    return r.upgradedTo(
+        next.with(
+            s ->
+                s.container(container)
+                    .version(r.spec().version() + 1)
+                    .numInstances(r.spec().numInstances())));
   }
 
   /** Starts, stops or restarts instance {@code instance} of the pod group, or all of them. */
   public PodGroupRecord operate(String name, Operation operation, OptionalInt instance) {
-    return change(name, r -> r.operated(operation, choose(r, instance)));
+    return change(name, StoreChange.NONE, r -> r.operated(operation, choose(r, instance)));
   }
 
   /** Moves instance {@code instance} to node {@code to}, or to any other node. */
@@ -136,6 +175,7 @@ public final class PodGroups {
     to.ifPresent(this::requireNode);
     return change(
         name,
+        StoreChange.NONE,
         r -> {
           choose(r, OptionalInt.of(instance));
           return r.withDrift(instance, new DriftRequest(to, force));
@@ -187,9 +227,23 @@ public final class PodGroups {
     return Instances.one(n);
   }
 
-  private PodGroupRecord change(String name, Function<PodGroupRecord, PodGroupRecord> change) {
-    return read(() -> state.updatePodGroup(name, change))
-        .orElseThrow(() -> RecordException.notFound("no pod group " + name));
+  /** Applies {@code change} to the pod group as it is, again if someone changed it meanwhile. */
+  private PodGroupRecord change(
+      String name, StoreChange alsoWrite, Function<PodGroupRecord, PodGroupRecord> change) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Versioned<PodGroupRecord> current =
+          read(() -> state.podGroup(name))
+              .orElseThrow(() -> RecordException.notFound("no pod group " + name));
+      PodGroupRecord next = change.apply(current.value());
+      if (commit(state.podGroupUpdate(next, current.modRevision()).plus(alsoWrite))) {
+        return next;
+      }
+    }
+    throw RecordException.conflict("pod group " + name + " keeps changing; try again");
+  }
+
+  private boolean commit(StoreChange change) {
+    return read(() -> state.commit(change));
   }
 
   private static void refuse(String field, Optional<String> problem) {
