@@ -3,7 +3,6 @@ package dev.lain.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.lain.model.deploy.Assignment;
 import dev.lain.model.deploy.ContainerSpec;
@@ -105,12 +104,7 @@ class DeploydOnDockerTest {
   }
 
   private static List<Container> containers() {
-    DockerClient client = docker.client();
-    return client
-        .listContainersCmd()
-        .withShowAll(true)
-        .withLabelFilter(Map.of("cc.bdp.lain.deployd.pg_name", WEB))
-        .exec();
+    return Cluster.containers(docker, WEB);
   }
 
   private static String get(InstanceStatus s) throws Exception {
@@ -188,17 +182,7 @@ class DeploydOnDockerTest {
   }
 
   private static Map<String, String> startTimes() {
-    return containers().stream()
-        .collect(
-            Collectors.toMap(
-                c -> c.getNames()[0],
-                c ->
-                    docker
-                        .client()
-                        .inspectContainerCmd(c.getId())
-                        .exec()
-                        .getState()
-                        .getStartedAt()));
+    return Cluster.startTimes(docker, WEB);
   }
 
   @Test

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lain.model.deploy.Assignment;
-import dev.lain.model.deploy.ContainerSpec;
 import dev.lain.model.deploy.Health;
-import dev.lain.model.deploy.HealthCheck;
 import dev.lain.model.deploy.InstanceStatus;
-import dev.lain.model.deploy.NodeConstraint;
 import dev.lain.model.deploy.PodGroupRecord;
 import dev.lain.model.deploy.PodGroupSpec;
-import dev.lain.model.deploy.RestartPolicy;
 import dev.lain.model.deploy.RunState;
-import dev.lain.model.deploy.WebSettings;
 import dev.lain.records.deployd.DeploydSnapshot;
 import dev.lain.router.Router;
 import dev.lain.router.render.RouterSettings;
@@ -59,27 +54,6 @@ class ZeroFailedRequestsTest {
     }
   }
 
-  private static PodGroupSpec web(String image) {
-    ContainerSpec container =
-        ContainerSpec.of(image)
-            .withCommand(List.of("httpd", "-f", "-p", "8080", "-h", "/www"))
-            .withPort(8080)
-            .withMemoryBytes(32L << 20);
-    return new PodGroupSpec(
-            WEB,
-            "zero",
-            1,
-            container,
-            3,
-            RestartPolicy.ALWAYS,
-            List.of(NodeConstraint.DEFAULT_GROUP),
-            false,
-            new HealthCheck.Http("/index.html", Duration.ofSeconds(1), Duration.ofSeconds(1), 2),
-            Duration.ZERO,
-            Duration.ofSeconds(2))
-        .withWeb(WebSettings.ofText(List.of(), true, false));
-  }
-
   /** Copies that are assigned, running and healthy, with their versions. */
   private Set<Long> healthyVersions(DeploydSnapshot s, int[] count) {
     Set<String> assigned =
@@ -115,7 +89,10 @@ class ZeroFailedRequestsTest {
     router = web.router();
     int http = web.http();
 
-    assertThat(cluster.state.createPodGroup(PodGroupRecord.deployed(web(image)))).isTrue();
+    assertThat(
+            cluster.state.createPodGroup(
+                PodGroupRecord.deployed(Cluster.busyboxWeb(WEB, image, 3))))
+        .isTrue();
     await().atMost(Duration.ofSeconds(90)).until(() -> allServing(1));
     await()
         .atMost(Duration.ofSeconds(20))
