@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,8 @@ public final class Engine implements AutoCloseable {
   private volatile boolean paused;
   private volatile EngineStatus status;
   private DeploydCache cache;
+  // A cache the master keeps while it stands by, so a new leader starts from a warm one.
+  private final boolean ownsCache;
   private long lastWrite;
 
   private final Runnable fencedOut;
@@ -78,8 +81,11 @@ public final class Engine implements AutoCloseable {
       Runnable fencedOut,
       EngineSettings settings,
       InstantSource clock,
-      Duration tick) {
+      Duration tick,
+      DeploydCache cache) {
     this.store = store;
+    this.cache = cache;
+    this.ownsCache = cache == null;
     this.state = DeploydState.leading(store, fence);
     this.fencedOut = fencedOut;
     this.settings = settings;
@@ -108,7 +114,25 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       InstantSource clock,
       Duration tick) {
-    Engine engine = new Engine(store, fence, fencedOut, settings, clock, tick);
+    Engine engine = new Engine(store, fence, fencedOut, settings, clock, tick, null);
+    engine.controller.start();
+    return engine;
+  }
+
+  /**
+   * Starts reconciling from {@code cache}, which the caller keeps (and closes) and whose changes it
+   * passes on to {@link #wake}.
+   */
+  public static Engine start(
+      Store store,
+      Fence fence,
+      Runnable fencedOut,
+      EngineSettings settings,
+      InstantSource clock,
+      Duration tick,
+      DeploydCache cache) {
+    Engine engine =
+        new Engine(store, fence, fencedOut, settings, clock, tick, Objects.requireNonNull(cache));
     engine.controller.start();
     return engine;
   }
@@ -138,7 +162,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     controller.close();
-    if (cache != null) {
+    if (ownsCache && cache != null) {
       cache.close();
     }
   }

@@ -1,10 +1,12 @@
 package dev.lain.deployd;
 
+import dev.lain.records.deployd.DeploydCache;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.store.Fence;
 import dev.lain.store.LeaderElection;
 import dev.lain.store.Store;
+import dev.lain.store.StoreException;
 import java.time.InstantSource;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,6 +27,10 @@ public final class Master implements AutoCloseable {
   // Set once the election has started; the listener may run before the constructor returns.
   private volatile LeaderElection election;
   private volatile Engine engine;
+  // Kept while standing by too: a master that takes over reconciles from a cache already filled.
+  private volatile DeploydCache cache;
+  private final Thread cacheLoader;
+  private volatile boolean closed;
 
   private Master(Store store, MasterConfig config, InstantSource clock) {
     this.store = store;
@@ -33,6 +39,7 @@ public final class Master implements AutoCloseable {
     DeploydService service =
         new DeploydService(new DeploydState(store), () -> Optional.ofNullable(engine));
     this.api = DeploydApi.start(config.listenHost(), config.port(), service);
+    this.cacheLoader = Thread.ofVirtual().name("deployd standby cache").start(this::loadCache);
     this.election =
         LeaderElection.start(
             store,
@@ -43,9 +50,24 @@ public final class Master implements AutoCloseable {
               @Override
               public void elected(Fence fence) {
                 log.info("master {} leads: starting the engine ({})", config.advertise(), fence);
+                DeploydCache warm = cache;
                 engine =
-                    Engine.start(
-                        store, fence, Master.this::stepDown, config.engine(), clock, config.tick());
+                    warm != null
+                        ? Engine.start(
+                            store,
+                            fence,
+                            Master.this::stepDown,
+                            config.engine(),
+                            clock,
+                            config.tick(),
+                            warm)
+                        : Engine.start(
+                            store,
+                            fence,
+                            Master.this::stepDown,
+                            config.engine(),
+                            clock,
+                            config.tick());
               }
 
               @Override
@@ -58,6 +80,35 @@ public final class Master implements AutoCloseable {
                 }
               }
             });
+  }
+
+  /** Fills the standby cache, retrying while the store cannot be read. */
+  private void loadCache() {
+    while (!closed) {
+      try {
+        DeploydCache loaded = DeploydCache.start(store, this::wakeEngine);
+        if (closed) {
+          loaded.close();
+        } else {
+          cache = loaded;
+        }
+        return;
+      } catch (StoreException e) {
+        log.warn("cannot read the store for the standby cache, retrying: {}", e.getMessage());
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void wakeEngine() {
+    Engine running = engine;
+    if (running != null) {
+      running.wake();
+    }
   }
 
   /** A write of the engine found another master leading: follow it. */
@@ -89,6 +140,12 @@ public final class Master implements AutoCloseable {
     Engine running = engine;
     if (running != null) {
       running.close();
+    }
+    closed = true;
+    cacheLoader.interrupt();
+    DeploydCache warm = cache;
+    if (warm != null) {
+      warm.close();
     }
   }
 }
