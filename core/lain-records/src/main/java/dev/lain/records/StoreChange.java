@@ -39,9 +39,19 @@ public record StoreChange(List<Txn.Condition> conditions, List<Txn.Operation> op
   /**
    * Commits the change; false (and nothing written) if a record changed since it was read.
    *
-   * @throws RecordException {@code UNAVAILABLE} when the store cannot be reached
+   * @throws RecordException {@code INVALID} when it is more than the store takes in one
+   *     transaction, {@code UNAVAILABLE} when the store cannot be reached
    */
   public boolean commit(Store store) {
+    int size = Math.max(conditions.size(), operations.size());
+    if (size > store.maxTransactionOperations()) {
+      throw RecordException.invalid(
+          "this change touches "
+              + size
+              + " records at once; the store takes at most "
+              + store.maxTransactionOperations()
+              + " in one transaction (an app with fewer procs would fit)");
+    }
     return PodGroups.read(() -> store.commit(txn()).succeeded());
   }
 }

@@ -3,6 +3,7 @@ package dev.lain.store;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The cluster state store: a revisioned key-value map with watches and leases, in the shape of etcd
@@ -20,6 +21,16 @@ public interface Store extends AutoCloseable {
    * The backend's name for messages and metrics: {@code memory}, {@code embedded} or {@code etcd}.
    */
   String backend();
+
+  /**
+   * The store's members and how each is doing: every etcd member (one that cannot be asked has a
+   * {@link StoreMember#problem}), or this process's single store.
+   */
+  default List<StoreMember> members() {
+    return List.of(
+        new StoreMember(
+            backend(), "this process", true, false, OptionalLong.of(revision()), Optional.empty()));
+  }
 
   /** The current revision: the revision of the newest write, or of the empty store. */
   long revision();

@@ -6,6 +6,7 @@ import dev.lain.store.Lease;
 import dev.lain.store.Listing;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
+import dev.lain.store.StoreMember;
 import dev.lain.store.Txn;
 import dev.lain.store.TxnResult;
 import dev.lain.store.Watch;
@@ -13,15 +14,18 @@ import dev.lain.store.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,6 +111,44 @@ public final class EtcdStore implements Store {
   @Override
   public String backend() {
     return "etcd";
+  }
+
+  /** The member list, then each member's own status, asked at its first client URL. */
+  @Override
+  public List<StoreMember> members() {
+    ensureOpen();
+    List<Member> members =
+        await(client.getClusterClient().listMember(), "list the members").getMembers();
+    List<StoreMember> out = new ArrayList<>();
+    for (Member m : members) {
+      String name =
+          m.getName().isEmpty() ? "(not started) " + Long.toHexString(m.getId()) : m.getName();
+      if (m.getClientURIs().isEmpty()) {
+        out.add(StoreMember.unreachable(name, "", m.isLearner(), "it has not started yet"));
+        continue;
+      }
+      URI url = m.getClientURIs().getFirst();
+      String endpoint = url.getHost() + ":" + url.getPort();
+      try {
+        StatusResponse status =
+            await(
+                client.getMaintenanceClient().statusMember(endpoint),
+                "ask " + name + " its status");
+        out.add(
+            new StoreMember(
+                name,
+                url.toString(),
+                status.getLeader() == m.getId(),
+                status.isLearner(),
+                OptionalLong.of(status.getRaftIndex()),
+                status.getErrorList().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(String.join("; ", status.getErrorList()))));
+      } catch (StoreException e) {
+        out.add(StoreMember.unreachable(name, url.toString(), m.isLearner(), e.getMessage()));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.lain.records.webrouter.SystemRoutes;
 import dev.lain.store.LeaderElection;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
+import dev.lain.store.StoreMember;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -21,13 +22,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code lainctl cluster health}: the store, the master, every node, the webrouters, the registry.
+ * {@code lainctl cluster health}: the store (each etcd member, its role and lag), the master, every
+ * node, the webrouters, the registry.
  */
 @Command(
     name = "cluster",
@@ -38,7 +41,8 @@ final class ClusterCommand extends LainctlGroup {
   @Command(
       name = "health",
       description = {
-        "Checks the store, the deployd leader, every node's heartbeat and agent API, the",
+        "Checks the store (each etcd member: leader, lag, reachable), the deployd leader, every",
+        "node's heartbeat and agent API, the",
         "webrouters' reports and the registry (when a master published one). One line each;",
         "exits 1 when anything is unhealthy."
       })
@@ -53,6 +57,9 @@ final class ClusterCommand extends LainctlGroup {
       try (Store store = lainctl.openStore()) {
         long revision = store.revision();
         out.println("ok    store: " + store.backend() + " at revision " + revision);
+        if (store.backend().equals("etcd")) {
+          healthy &= members(out, store.members());
+        }
         Optional<String> leader = LeaderElection.currentLeader(store, DeploydKeys.LEADER);
         healthy &=
             line(
@@ -115,6 +122,45 @@ final class ClusterCommand extends LainctlGroup {
         return ExitCode.FAILED;
       }
       return healthy ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** One line per etcd member: leader or how far behind it, or why it could not be asked. */
+    private static boolean members(PrintWriter out, List<StoreMember> members) {
+      OptionalLong leaderIndex =
+          members.stream()
+              .filter(StoreMember::leader)
+              .map(StoreMember::index)
+              .filter(OptionalLong::isPresent)
+              .findFirst()
+              .orElse(OptionalLong.empty());
+      boolean healthy =
+          line(
+              out,
+              leaderIndex.isPresent(),
+              "store members: "
+                  + members.size()
+                  + (leaderIndex.isPresent() ? ", one leads" : ", none leads (no quorum?)"));
+      for (StoreMember m : members) {
+        String role = m.learner() ? "learner" : m.leader() ? "leader" : "follower";
+        String state;
+        if (m.problem().isPresent()) {
+          state = "unreachable: " + m.problem().get();
+        } else if (m.leader()) {
+          state = role + ", index " + m.index().orElse(0);
+        } else {
+          long behind =
+              leaderIndex.isPresent() && m.index().isPresent()
+                  ? Math.max(0, leaderIndex.getAsLong() - m.index().getAsLong())
+                  : -1;
+          state = role + (behind < 0 ? "" : ", " + behind + " entries behind the leader");
+        }
+        healthy &=
+            line(
+                out,
+                m.problem().isEmpty(),
+                "store member " + m.name() + " " + m.endpoint() + ": " + state);
+      }
+      return healthy;
     }
 
     private static boolean line(PrintWriter out, boolean ok, String text) {
