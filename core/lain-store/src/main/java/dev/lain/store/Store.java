@@ -32,6 +32,11 @@ public interface Store extends AutoCloseable {
             backend(), "this process", true, false, OptionalLong.of(revision()), Optional.empty()));
   }
 
+  /** How to change the store's members, on a backend that has several (etcd). */
+  default Optional<Membership> membership() {
+    return Optional.empty();
+  }
+
   /** The current revision: the revision of the newest write, or of the empty store. */
   long revision();
 

@@ -24,7 +24,9 @@ public final class StoreException extends RuntimeException {
      * A leader's write was refused because it no longer holds its {@link Fence}: another candidate
      * leads (or will) and nothing was written.
      */
-    FENCED
+    FENCED,
+    /** A membership change was refused: it would lose the quorum, or it clashes with a member. */
+    MEMBERSHIP
   }
 
   private final Code code;

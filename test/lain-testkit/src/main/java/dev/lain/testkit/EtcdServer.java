@@ -39,6 +39,8 @@ public final class EtcdServer implements AutoCloseable {
   private final int peerPort;
   // name=peer-url of every member; null for a single member.
   private String initialCluster;
+  // Joins a cluster that exists (after etcd member add) rather than forming a new one.
+  private boolean joining;
   private Process process;
   private boolean closed;
 
@@ -147,6 +149,29 @@ public final class EtcdServer implements AutoCloseable {
     return members;
   }
 
+  /**
+   * A member to add to a running cluster, on its own free ports, not started: add it with {@link
+   * #peerUri()} (etcd member add), then {@link #join} with what that returned.
+   */
+  public static EtcdServer newMember(String name) {
+    Path binary = RequiredServices.require("etcd", INSTALL_HINT);
+    int[] ports = freePorts(2);
+    EtcdServer member = new EtcdServer(binary, newDataDir(), name, ports[0], ports[1]);
+    LIVE.add(member);
+    return member;
+  }
+
+  /** Starts this member into an existing cluster and waits until it is healthy. */
+  public synchronized void join(String initialCluster) {
+    this.initialCluster = initialCluster;
+    this.joining = true;
+    start();
+  }
+
+  public URI peerUri() {
+    return URI.create(peerUrl());
+  }
+
   /** This member's name in its cluster. */
   public String name() {
     return name;
@@ -175,7 +200,7 @@ public final class EtcdServer implements AutoCloseable {
             "--listen-peer-urls=" + peer,
             "--initial-advertise-peer-urls=" + peer,
             "--initial-cluster=" + (initialCluster == null ? name + "=" + peer : initialCluster),
-            "--initial-cluster-state=new",
+            "--initial-cluster-state=" + (joining ? "existing" : "new"),
             "--logger=zap",
             "--log-level=info");
     // Settings from the environment (ETCD_*) would override ours.

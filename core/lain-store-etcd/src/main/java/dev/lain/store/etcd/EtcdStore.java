@@ -4,6 +4,8 @@ import dev.lain.store.KeyValue;
 import dev.lain.store.Keys;
 import dev.lain.store.Lease;
 import dev.lain.store.Listing;
+import dev.lain.store.Membership;
+import dev.lain.store.Quorum;
 import dev.lain.store.Store;
 import dev.lain.store.StoreException;
 import dev.lain.store.StoreMember;
@@ -113,12 +115,110 @@ public final class EtcdStore implements Store {
     return "etcd";
   }
 
+  /** A member that does not tell its status this fast is reported unreachable. */
+  private static final Duration MEMBER_STATUS_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How long a membership change waits for etcd to find its members healthy enough. */
+  private static final Duration MEMBERSHIP_SETTLE = Duration.ofSeconds(20);
+
+  @Override
+  public Optional<Membership> membership() {
+    return Optional.of(new EtcdMembership());
+  }
+
+  /** etcd's member API; every change is checked against the members' state first. */
+  private final class EtcdMembership implements Membership {
+    @Override
+    public String addLearner(String name, URI peerUrl) {
+      ensureOpen();
+      List<Member> before = memberList();
+      if (before.stream().anyMatch(m -> m.getName().equals(name))) {
+        throw new StoreException(
+            StoreException.Code.MEMBERSHIP, "etcd has a member named " + name + " already");
+      }
+      if (before.stream().anyMatch(m -> m.getPeerURIs().contains(peerUrl))) {
+        throw new StoreException(
+            StoreException.Code.MEMBERSHIP, "an etcd member listens at " + peerUrl + " already");
+      }
+      // etcd adds a member only once every member has been connected for a while (5 s): a
+      // cluster that just started, or just got a member back, answers "unhealthy cluster".
+      long deadline = System.nanoTime() + MEMBERSHIP_SETTLE.toNanos();
+      while (true) {
+        try {
+          await(
+              client.getClusterClient().addMember(List.of(peerUrl), true),
+              "add " + name + " as a learner");
+          break;
+        } catch (StoreException e) {
+          if (!e.getMessage().contains("unhealthy cluster") || System.nanoTime() > deadline) {
+            throw e;
+          }
+          sleep(Duration.ofMillis(500));
+        }
+      }
+      List<String> cluster = new ArrayList<>();
+      for (Member m : before) {
+        for (URI peer : m.getPeerURIs()) {
+          cluster.add(m.getName() + "=" + peer);
+        }
+      }
+      cluster.add(name + "=" + peerUrl);
+      return String.join(",", cluster);
+    }
+
+    @Override
+    public void promote(String name) {
+      Member learner = member(name);
+      try {
+        await(client.getClusterClient().promoteMember(learner.getId()), "promote " + name);
+      } catch (StoreException e) {
+        if (e.getMessage().contains("in sync") || e.getMessage().contains("not ready")) {
+          throw new StoreException(
+              StoreException.Code.MEMBERSHIP,
+              name + " has not caught up with the leader yet; try again",
+              e);
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public void remove(String name) {
+      Member leaving = member(name);
+      Optional<String> problem = Quorum.removalProblem(members(), name);
+      if (problem.isPresent()) {
+        throw new StoreException(StoreException.Code.MEMBERSHIP, problem.get());
+      }
+      await(client.getClusterClient().removeMember(leaving.getId()), "remove member " + name);
+    }
+
+    private Member member(String name) {
+      return memberList().stream()
+          .filter(m -> m.getName().equals(name))
+          .findFirst()
+          .orElseThrow(
+              () -> new StoreException(StoreException.Code.MEMBERSHIP, "no etcd member " + name));
+    }
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(StoreException.Code.UNAVAILABLE, "interrupted", e);
+    }
+  }
+
+  private List<Member> memberList() {
+    return await(client.getClusterClient().listMember(), "list the members").getMembers();
+  }
+
   /** The member list, then each member's own status, asked at its first client URL. */
   @Override
   public List<StoreMember> members() {
     ensureOpen();
-    List<Member> members =
-        await(client.getClusterClient().listMember(), "list the members").getMembers();
+    List<Member> members = memberList();
     List<StoreMember> out = new ArrayList<>();
     for (Member m : members) {
       String name =
@@ -133,7 +233,8 @@ public final class EtcdStore implements Store {
         StatusResponse status =
             await(
                 client.getMaintenanceClient().statusMember(endpoint),
-                "ask " + name + " its status");
+                "ask " + name + " its status",
+                MEMBER_STATUS_TIMEOUT);
         out.add(
             new StoreMember(
                 name,
@@ -411,6 +512,10 @@ public final class EtcdStore implements Store {
 
   /** Waits for an etcd call, mapping every failure onto a {@link StoreException}. */
   private <T> T await(CompletableFuture<T> call, String what) {
+    return await(call, what, timeout);
+  }
+
+  private <T> T await(CompletableFuture<T> call, String what, Duration timeout) {
     try {
       return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
