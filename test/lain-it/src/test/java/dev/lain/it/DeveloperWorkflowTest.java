@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Container;
 import dev.lain.agent.AgentClient;
 import dev.lain.build.RegistryClient;
-import dev.lain.cli.CliContext;
-import dev.lain.cli.lain.LainCommand;
 import dev.lain.console.Console;
 import dev.lain.console.ConsoleServer;
 import dev.lain.daemon.AgentLogs;
@@ -24,18 +22,13 @@ import dev.lain.testkit.LocalRegistry;
 import dev.lain.testkit.LoopbackHttp;
 import dev.lain.testkit.RequiredServices;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +49,7 @@ class DeveloperWorkflowTest {
   ConsoleServer console;
   Router router;
   DockerDaemon docker;
+  AppWorkspace ws;
   int http;
 
   @AfterEach
@@ -71,56 +65,12 @@ class DeveloperWorkflowTest {
     }
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private Run lain(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CliContext context =
-        new CliContext(
-            Map.of("LAIN_HOME", home.toString(), "DOCKER_HOST", docker.socketUri().toString()),
-            app,
-            new PrintWriter(out, true),
-            new PrintWriter(err, true));
-    int code = LainCommand.run(context, args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private Run ok(String... args) {
-    Run run = lain(args);
-    assertThat(run.exitCode()).as("lain %s: %s", String.join(" ", args), run.err()).isZero();
-    return run;
-  }
-
-  private void commit(String page) throws IOException, InterruptedException {
-    Files.writeString(app.resolve("index.html"), page + "\n");
-    git("add", "-A");
-    git("commit", "-q", "-m", page);
-  }
-
-  private void git(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("git", "-C", app.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("GIT_AUTHOR_NAME", "dev");
-    builder.environment().put("GIT_AUTHOR_EMAIL", "dev@example.com");
-    builder.environment().put("GIT_COMMITTER_NAME", "dev");
-    builder.environment().put("GIT_COMMITTER_EMAIL", "dev@example.com");
-    builder.environment().put("GIT_COMMITTER_DATE", commitTime + " +0000");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("git %s: %s", String.join(" ", args), output).isZero();
-  }
-
-  private long commitTime = 1_700_000_000L;
-
   private String page() throws IOException {
     return LoopbackHttp.get(http, HOST, "/index.html");
   }
 
   private JsonNode ps() throws IOException {
-    return new ObjectMapper().readTree(ok("ps", "it", "-o", "json").out());
+    return new ObjectMapper().readTree(ws.ok("ps", "it", "-o", "json").out());
   }
 
   private List<Container> appContainers() {
@@ -134,6 +84,7 @@ class DeveloperWorkflowTest {
   void buildPushDeployServeScaleUpgradeLogsRollbackUndeploy() throws Exception {
     Path nginx = RequiredServices.require("nginx", "apt-get install nginx");
     docker = DockerDaemon.shared();
+    ws = new AppWorkspace(home, app, docker);
     String base = BusyboxImage.in(docker);
     LocalRegistry registry = LocalRegistry.shared();
     cluster = new Cluster(dir, docker);
@@ -181,17 +132,17 @@ class DeveloperWorkflowTest {
           healthcheck: /index.html
         """
             .formatted(base));
-    git("init", "-q");
-    commit("version one");
+    ws.git("init", "-q");
+    ws.commit("version one");
     String admin = Users.createAdmin(cluster.store, "admin");
     Files.writeString(home.resolve("token"), admin);
-    ok("config", "save", "it", "console", "http://127.0.0.1:" + console.port());
-    ok("config", "save", "it", "registry", registry.address());
-    ok("login", "it", "--token-file", home.resolve("token").toString());
+    ws.ok("config", "save", "it", "console", "http://127.0.0.1:" + console.port());
+    ws.ok("config", "save", "it", "registry", registry.address());
+    ws.ok("login", "it", "--token-file", home.resolve("token").toString());
 
-    ok("reposit", "it");
-    ok("build", "--push", "it");
-    String v1 = ok("meta").out().strip();
+    ws.ok("reposit", "it");
+    ws.ok("build", "--push", "it");
+    String v1 = ws.ok("meta").out().strip();
     assertThat(RegistryClient.forRegistry(registry.address()).hasTag("hello", "release-" + v1))
         .isTrue();
     assertThat(
@@ -201,12 +152,12 @@ class DeveloperWorkflowTest {
     // The nodes must pull what they run from the registry, not find it beside the build.
     docker.client().removeImageCmd(registry.address() + "/hello:release-" + v1).exec();
 
-    Run deploy = ok("deploy", "it", "--timeout", "120");
+    AppWorkspace.Run deploy = ws.ok("deploy", "it", "--timeout", "120");
     assertThat(deploy.out()).contains("hello " + v1 + " is healthy");
     await().atMost(Duration.ofSeconds(20)).until(() -> LoopbackHttp.status(page()) == 200);
     assertThat(LoopbackHttp.body(page())).isEqualTo("version one\n");
 
-    ok("scale", "it", "web", "-n", "3");
+    ws.ok("scale", "it", "web", "-n", "3");
     await()
         .atMost(Duration.ofSeconds(90))
         .until(
@@ -221,39 +172,38 @@ class DeveloperWorkflowTest {
               return nodes.size() == 3;
             });
 
-    commitTime += 100;
-    commit("version two");
-    ok("build", "--push", "it");
-    String v2 = ok("meta").out().strip();
+    ws.commit("version two");
+    ws.ok("build", "--push", "it");
+    String v2 = ws.ok("meta").out().strip();
     assertThat(v2).isNotEqualTo(v1);
-    Run upgrade = ok("deploy", "it", "--timeout", "180");
+    AppWorkspace.Run upgrade = ws.ok("deploy", "it", "--timeout", "180");
     assertThat(upgrade.err()).contains("upgrading hello to " + v2);
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> LoopbackHttp.body(page()).equals("version two\n"));
     assertThat(ps().path("procs").get(0).path("num_instances").asInt()).isEqualTo(3);
 
-    Run logs = ok("logs", "it", "web", "1");
+    AppWorkspace.Run logs = ws.ok("logs", "it", "web", "1");
     assertThat(logs.out()).contains("started hello");
-    Run allLogs = ok("logs", "it", "web");
+    AppWorkspace.Run allLogs = ws.ok("logs", "it", "web");
     assertThat(allLogs.out())
         .contains("[web.1] started hello", "[web.2] started hello", "[web.3] started hello");
 
-    Run rollback = ok("rollback", "it", "--timeout", "180");
+    AppWorkspace.Run rollback = ws.ok("rollback", "it", "--timeout", "180");
     assertThat(rollback.err()).contains("rolling hello back to " + v1);
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> LoopbackHttp.body(page()).equals("version one\n"));
-    assertThat(ok("history", "it").out()).contains("deploy", "upgrade", "rollback");
+    assertThat(ws.ok("history", "it").out()).contains("deploy", "upgrade", "rollback");
 
-    ok("undeploy", "it");
+    ws.ok("undeploy", "it");
     await().atMost(Duration.ofSeconds(90)).until(() -> appContainers().isEmpty());
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> cluster.state.snapshot().instances().isEmpty());
     assertThat(cluster.state.snapshot().assignments()).isEmpty();
     await().atMost(Duration.ofSeconds(20)).until(() -> LoopbackHttp.status(page()) == 404);
-    assertThat(ok("appversion", "it").out().lines().toList())
+    assertThat(ws.ok("appversion", "it").out().lines().toList())
         .as("images stay in the registry for a later deploy")
         .containsExactly(v2, v1);
   }
