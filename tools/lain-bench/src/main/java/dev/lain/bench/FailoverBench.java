@@ -7,6 +7,7 @@ import dev.lain.model.deploy.NodeInfo;
 import dev.lain.model.deploy.PodGroupSpec;
 import dev.lain.model.deploy.Resources;
 import dev.lain.model.deploy.RestartPolicy;
+import dev.lain.records.RecordException;
 import dev.lain.records.deployd.DeploydKeys;
 import dev.lain.records.deployd.DeploydState;
 import dev.lain.records.deployd.PodGroups;
@@ -14,8 +15,10 @@ import dev.lain.store.LeaderElection;
 import dev.lain.store.Lease;
 import dev.lain.store.LeaseKeeper;
 import dev.lain.store.Store;
+import dev.lain.store.StoreException;
 import dev.lain.store.Stores;
 import dev.lain.testkit.EtcdCluster;
+import dev.lain.testkit.EtcdServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -48,12 +51,14 @@ import picocli.CommandLine.Option;
     name = "lain-bench-failover",
     mixinStandardHelpOptions = true,
     description =
-        "Kill -9 the leading master repeatedly; print per kill how long until another master leads"
+        "Kill -9 the leading master repeatedly, then the etcd leader; print per kill how long until"
+            + " another master leads"
             + " and has reconciled a change written right after the kill (goal <= 3 s). Without --store:"
             + " a private etcd cluster on 127.0.0.1.")
 public final class FailoverBench implements Callable<Integer> {
   private static final String GROUP = "failover.worker.worker";
   private static final Duration GOAL = Duration.ofSeconds(3);
+  private static final String ACKED = "/lain-bench/failover/accepted/";
 
   private final PrintStream out;
 
@@ -70,6 +75,13 @@ public final class FailoverBench implements Callable<Integer> {
 
   @Option(names = "--kills", description = "How many leaders to kill (default ${DEFAULT-VALUE}).")
   int kills = 10;
+
+  @Option(
+      names = "--etcd-kills",
+      description =
+          "Then how many times to kill the etcd leader, on the private cluster (default"
+              + " ${DEFAULT-VALUE}).")
+  int etcdKills = 5;
 
   @Option(
       names = "--leader-ttl",
@@ -164,6 +176,9 @@ public final class FailoverBench implements Callable<Integer> {
           reconciled[kills - 1] / 1e9,
           GOAL.toSeconds(),
           reconciled[kills - 1] <= GOAL.toNanos() ? "met" : "NOT met");
+      if (etcd != null && etcdKills > 0) {
+        killEtcdLeaders(etcd, store, podGroups);
+      }
       podGroups.remove(GROUP);
       return 0;
     } finally {
@@ -174,6 +189,68 @@ public final class FailoverBench implements Callable<Integer> {
       if (etcd != null) {
         etcd.close();
       }
+    }
+  }
+
+  /**
+   * Kills the etcd leader and at once writes a change (retried until a new etcd leader takes it):
+   * timed until it is accepted and until the masters have reconciled it. Every accepted write must
+   * still be there at the end.
+   */
+  private void killEtcdLeaders(EtcdCluster etcd, Store store, PodGroups podGroups)
+      throws InterruptedException {
+    long[] accepted = new long[etcdKills];
+    long[] reconciled = new long[etcdKills];
+    for (int k = 0; k < etcdKills; k++) {
+      awaitStandBys(store, Duration.ofSeconds(60));
+      Measure.waitFor(
+          () -> etcd.leader().isPresent(), Duration.ofSeconds(30), Duration.ofMillis(50));
+      EtcdServer victim = etcd.leader().orElseThrow();
+      int wanted = k % 2 == 0 ? 3 : 1;
+      long killedAt = System.nanoTime();
+      victim.kill();
+      long deadline = killedAt + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          podGroups.resize(GROUP, PodGroups.Resize.instances(wanted));
+          store.put(ACKED + k, Integer.toString(wanted));
+          break;
+        } catch (RecordException | StoreException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("no write accepted within 30 s of the etcd kill", e);
+          }
+          Thread.sleep(50);
+        }
+      }
+      accepted[k] = System.nanoTime() - killedAt;
+      awaitAssignments(store, wanted, Duration.ofSeconds(60));
+      reconciled[k] = System.nanoTime() - killedAt;
+      out.printf(
+          "etcd kill %d: %s (the raft leader) killed; a change is accepted %.2f s after, reconciled"
+              + " at %.2f s by %s%n",
+          k + 1,
+          victim.name(),
+          accepted[k] / 1e9,
+          reconciled[k] / 1e9,
+          LeaderElection.currentLeader(store, DeploydKeys.LEADER).orElse("(none)"));
+      victim.start();
+    }
+    int kept = store.list(ACKED).entries().size();
+    Arrays.sort(accepted);
+    Arrays.sort(reconciled);
+    out.printf(
+        "etcd leader killed %d times: change accepted p50 %.2f s, max %.2f s; reconciled p50 %.2f"
+            + " s, max %.2f s; accepted writes kept: %d of %d%n",
+        etcdKills,
+        Measure.percentileMillis(accepted, 0.5) / 1e3,
+        accepted[etcdKills - 1] / 1e9,
+        Measure.percentileMillis(reconciled, 0.5) / 1e3,
+        reconciled[etcdKills - 1] / 1e9,
+        kept,
+        etcdKills);
+    store.deletePrefix(ACKED);
+    if (kept != etcdKills) {
+      throw new IllegalStateException("an accepted write was lost");
     }
   }
 
