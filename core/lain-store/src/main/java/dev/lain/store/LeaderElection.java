@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>/<lease id>} with its value under a lease it keeps alive; the candidate whose key
  * has the lowest create revision leads. When the leader's lease ends (it resigns, crashes or loses
  * the store), its key is deleted and the next candidate in line takes over. A candidate that loses
- * its lease steps down at once and campaigns again at the back of the line.
+ * its lease steps down at once and campaigns again at the back of the line; one that could not
+ * reach the store long enough to presume its lease lost steps down too, and takes its place back if
+ * the lease and its key outlived the outage (a short etcd election does not move the lead).
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -99,10 +101,22 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   private void run() {
+    // A campaign whose lease was only presumed lost while the store was away: resumed if the
+    // lease and its key outlived that, so a short store outage does not hand the lead on.
+    Campaign resumable = null;
     while (!closed) {
-      Campaign campaign;
+      Campaign campaign = null;
       try {
-        campaign = campaign();
+        if (resumable != null) {
+          campaign = resume(resumable).orElse(null);
+          if (campaign == null) {
+            revokeQuietly(resumable.lease());
+          }
+          resumable = null;
+        }
+        if (campaign == null) {
+          campaign = campaign();
+        }
       } catch (StoreException e) {
         log.warn("campaign for {} failed, retrying: {}", prefix, e.getMessage());
         if (pause()) {
@@ -110,12 +124,41 @@ public final class LeaderElection implements AutoCloseable {
         }
         continue;
       }
+      Signal ended = null;
       try {
-        follow(campaign);
+        ended = follow(campaign);
       } finally {
         setLeader(Optional.empty());
-        endCampaign(campaign);
+        if (ended == Signal.LEASE_LOST && !campaign.keeper().confirmedGone() && !closed) {
+          campaign.watch().close();
+          campaign.keeper().close();
+          resumable = campaign;
+        } else {
+          endCampaign(campaign);
+        }
       }
+    }
+  }
+
+  /** The campaign again, if its lease is still alive and its key unchanged; else empty. */
+  private Optional<Campaign> resume(Campaign old) {
+    if (!store.keepAlive(old.lease().id())) {
+      return Optional.empty();
+    }
+    Optional<KeyValue> key = store.get(old.key());
+    if (key.isEmpty() || key.get().modRevision() != old.fence().modRevision()) {
+      return Optional.empty();
+    }
+    LeaseKeeper keeper =
+        LeaseKeeper.start(store, old.lease(), () -> signals.add(Signal.LEASE_LOST));
+    try {
+      Watch watch = watchLine();
+      signals.add(Signal.CHANGED);
+      log.warn("the lease of {} outlived the store's absence; candidacy resumes", old.key());
+      return Optional.of(new Campaign(old.key(), old.fence(), old.lease(), keeper, watch));
+    } catch (StoreException e) {
+      keeper.close();
+      throw e;
     }
   }
 
@@ -127,28 +170,7 @@ public final class LeaderElection implements AutoCloseable {
     try {
       long written = store.put(key, candidate, lease.id());
       keeper = LeaseKeeper.start(store, lease, () -> signals.add(Signal.LEASE_LOST));
-      long from = store.list(prefix).revision() + 1;
-      watch =
-          store.watch(
-              prefix,
-              from,
-              new WatchListener() {
-                @Override
-                public void onEvents(List<WatchEvent> events) {
-                  signals.add(Signal.CHANGED);
-                }
-
-                @Override
-                public void onCompacted(long compactRevision) {
-                  // We can no longer see the line change: step down and campaign afresh.
-                  signals.add(Signal.LEASE_LOST);
-                }
-
-                @Override
-                public void onClosed(StoreException cause) {
-                  signals.add(Signal.LEASE_LOST);
-                }
-              });
+      watch = watchLine();
       signals.add(Signal.CHANGED);
       return new Campaign(key, new Fence(key, written), lease, keeper, watch);
     } catch (StoreException e) {
@@ -163,8 +185,36 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
-  /** Tracks the line of candidates until this campaign ends; returns to campaign again. */
-  private void follow(Campaign campaign) {
+  /** Watches the line of candidates from now on: each change is a {@code CHANGED} signal. */
+  private Watch watchLine() {
+    long from = store.list(prefix).revision() + 1;
+    return store.watch(
+        prefix,
+        from,
+        new WatchListener() {
+          @Override
+          public void onEvents(List<WatchEvent> events) {
+            signals.add(Signal.CHANGED);
+          }
+
+          @Override
+          public void onCompacted(long compactRevision) {
+            // We can no longer see the line change: step down and campaign afresh.
+            signals.add(Signal.LEASE_LOST);
+          }
+
+          @Override
+          public void onClosed(StoreException cause) {
+            signals.add(Signal.LEASE_LOST);
+          }
+        });
+  }
+
+  /**
+   * Tracks the line of candidates until this campaign ends; returns what ended it (null: its key
+   * vanished or the thread was interrupted).
+   */
+  private Signal follow(Campaign campaign) {
     while (true) {
       Signal signal;
       try {
@@ -173,29 +223,29 @@ public final class LeaderElection implements AutoCloseable {
         signal = signals.poll(ttl.toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return null;
       }
       if (signal == null) {
         signal = Signal.CHANGED;
       }
       switch (signal) {
         case CLOSE -> {
-          return;
+          return signal;
         }
         case LEASE_LOST -> {
           log.warn("lost the lease for {}; campaigning again", prefix);
-          return;
+          return signal;
         }
         case RESIGN -> {
           log.warn("resigned the lead of {}; campaigning again", prefix);
-          return;
+          return signal;
         }
         case CHANGED -> {
           try {
             List<KeyValue> line = store.list(prefix).entries();
             if (line.stream().noneMatch(kv -> kv.key().equals(campaign.key()))) {
               log.warn("our candidacy {} vanished; campaigning again", campaign.key());
-              return;
+              return null;
             }
             boolean first = first(line).map(kv -> kv.key().equals(campaign.key())).orElse(false);
             setLeader(first ? Optional.of(campaign.fence()) : Optional.empty());
@@ -203,7 +253,7 @@ public final class LeaderElection implements AutoCloseable {
             // Keep the current belief: the lease keeper will tell if the store stays away too long.
             log.warn("cannot read the candidates of {}: {}", prefix, e.getMessage());
             if (pause()) {
-              return;
+              return Signal.CLOSE;
             }
             signals.add(Signal.CHANGED);
           }

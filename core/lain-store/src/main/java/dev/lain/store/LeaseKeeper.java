@@ -21,6 +21,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean lost;
+  private volatile boolean confirmed;
 
   private LeaseKeeper(Store store, Lease lease, Runnable onLost, InstantSource clock) {
     this.store = store;
@@ -48,6 +49,14 @@ public final class LeaseKeeper implements AutoCloseable {
     return !lost;
   }
 
+  /**
+   * Whether the store said the lease is gone; false when it was only presumed lost because the
+   * store could not be reached, and may have outlived the store's absence.
+   */
+  public boolean confirmedGone() {
+    return confirmed;
+  }
+
   private void run() {
     long ttlMillis = lease.ttl().toMillis();
     Duration interval = Duration.ofMillis(Math.max(50, ttlMillis / 3));
@@ -67,6 +76,7 @@ public final class LeaseKeeper implements AutoCloseable {
           continue;
         }
         log.warn("lease {} expired", Long.toHexString(lease.id()));
+        confirmed = true;
       } catch (StoreException e) {
         if (clock.millis() - lastSuccess < ttlMillis * 2 / 3) {
           log.warn(
