@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * The one writer of what people ask of pod groups and nodes: deploy, upgrade, resize, operate,
  * drift, remove, node modes. Every rule of those requests lives here, so the console API, the
  * deployd API and lainctl refuse the same things with the same words. Each change is one
- * compare-and-set of the pod group record; the engine carries it out.
+ * compare-and-set of the pod group record, or its part of a larger {@link StoreChange} (an app's
+ * deploy); the engine carries it out.
  */
 public final class PodGroups {
   private final DeploydState state;
