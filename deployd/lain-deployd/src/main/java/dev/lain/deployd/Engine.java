@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,14 +113,12 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       InstantSource clock,
       Duration tick) {
-    Engine engine = new Engine(store, fence, fencedOut, settings, clock, tick, null);
-    engine.controller.start();
-    return engine;
+    return start(store, fence, fencedOut, settings, clock, tick, Optional.empty());
   }
 
   /**
-   * Starts reconciling from {@code cache}, which the caller keeps (and closes) and whose changes it
-   * passes on to {@link #wake}.
+   * As above, reconciling from {@code warmCache} when given: a cache the caller keeps (and closes)
+   * and whose changes it passes on to {@link #wake}; else the engine fills and closes its own.
    */
   public static Engine start(
       Store store,
@@ -130,9 +127,9 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       InstantSource clock,
       Duration tick,
-      DeploydCache cache) {
+      Optional<DeploydCache> warmCache) {
     Engine engine =
-        new Engine(store, fence, fencedOut, settings, clock, tick, Objects.requireNonNull(cache));
+        new Engine(store, fence, fencedOut, settings, clock, tick, warmCache.orElse(null));
     engine.controller.start();
     return engine;
   }

@@ -50,24 +50,15 @@ public final class Master implements AutoCloseable {
               @Override
               public void elected(Fence fence) {
                 log.info("master {} leads: starting the engine ({})", config.advertise(), fence);
-                DeploydCache warm = cache;
                 engine =
-                    warm != null
-                        ? Engine.start(
-                            store,
-                            fence,
-                            Master.this::stepDown,
-                            config.engine(),
-                            clock,
-                            config.tick(),
-                            warm)
-                        : Engine.start(
-                            store,
-                            fence,
-                            Master.this::stepDown,
-                            config.engine(),
-                            clock,
-                            config.tick());
+                    Engine.start(
+                        store,
+                        fence,
+                        Master.this::stepDown,
+                        config.engine(),
+                        clock,
+                        config.tick(),
+                        Optional.ofNullable(cache));
               }
 
               @Override
