@@ -164,16 +164,11 @@ public final class FailoverBench implements Callable<Integer> {
         start(url, leader);
         leader = next;
       }
-      Arrays.sort(elected);
-      Arrays.sort(reconciled);
       out.printf(
-          "failover over %d kills: new leader p50 %.2f s, max %.2f s; change reconciled p50 %.2f s,"
-              + " max %.2f s (goal <= %d s: %s)%n",
+          "failover over %d kills: new leader %s; change reconciled %s (goal <= %d s: %s)%n",
           kills,
-          Measure.percentileMillis(elected, 0.5) / 1e3,
-          elected[kills - 1] / 1e9,
-          Measure.percentileMillis(reconciled, 0.5) / 1e3,
-          reconciled[kills - 1] / 1e9,
+          spread(elected),
+          spread(reconciled),
           GOAL.toSeconds(),
           reconciled[kills - 1] <= GOAL.toNanos() ? "met" : "NOT met");
       if (etcd != null && etcdKills > 0) {
@@ -236,22 +231,22 @@ public final class FailoverBench implements Callable<Integer> {
       victim.start();
     }
     int kept = store.list(ACKED).entries().size();
-    Arrays.sort(accepted);
-    Arrays.sort(reconciled);
     out.printf(
-        "etcd leader killed %d times: change accepted p50 %.2f s, max %.2f s; reconciled p50 %.2f"
-            + " s, max %.2f s; accepted writes kept: %d of %d%n",
-        etcdKills,
-        Measure.percentileMillis(accepted, 0.5) / 1e3,
-        accepted[etcdKills - 1] / 1e9,
-        Measure.percentileMillis(reconciled, 0.5) / 1e3,
-        reconciled[etcdKills - 1] / 1e9,
-        kept,
-        etcdKills);
+        "etcd leader killed %d times: change accepted %s; reconciled %s; accepted writes kept: %d"
+            + " of %d%n",
+        etcdKills, spread(accepted), spread(reconciled), kept, etcdKills);
     store.deletePrefix(ACKED);
     if (kept != etcdKills) {
       throw new IllegalStateException("an accepted write was lost");
     }
+  }
+
+  /** "p50 x s, max y s" of nanoseconds; sorts them. */
+  private static String spread(long[] nanos) {
+    Arrays.sort(nanos);
+    return String.format(
+        "p50 %.2f s, max %.2f s",
+        Measure.percentileMillis(nanos, 0.5) / 1e3, nanos[nanos.length - 1] / 1e9);
   }
 
   private void start(String url, String name) throws IOException {
